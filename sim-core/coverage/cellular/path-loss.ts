@@ -227,12 +227,14 @@ export class PathLossKernel {
   readonly hBsM: number;
   readonly hUtM: number;
   readonly breakpointM: number;
-  private readonly dh2: number;
-  private readonly losConst1: number;
-  private readonly losSlope1: number;
-  private readonly losConst2: number;
-  private readonly nlosConst: number;
-  private readonly nlosSlope: number;
+  /** (hBS − hUT)², m². */
+  readonly dh2: number;
+  // PL = const + slope · log10(d3D): LOS below the breakpoint (1), above it (slope 40), NLOS'.
+  readonly losConst1: number;
+  readonly losSlope1: number;
+  readonly losConst2: number;
+  readonly nlosConst: number;
+  readonly nlosSlope: number;
 
   constructor(scenario: PathLossScenario, fcGHz: number, hBsM: number, hUtM = 1.5, hEM = 1) {
     const ok = checkPathLossInputs({ scenario, los: true, fcGHz, d2DM: 10, hBsM, hUtM, hEM, ranges: 'planning' });
@@ -272,6 +274,21 @@ export class PathLossKernel {
     const d = d2DM < 10 ? 10 : d2DM;
     const lg = 0.5 * Math.log10(d * d + this.dh2);
     const los = d <= this.breakpointM ? this.losConst1 + this.losSlope1 * lg : this.losConst2 + 40 * lg;
+    const nlos = this.nlosConst + this.nlosSlope * lg;
+    return nlos > los ? nlos : los;
+  }
+
+  /**
+   * LOS path loss from a precomputed `lg = log10(d3D)` (d2D already clamped to ≥ 10 m), dB. Lets a
+   * caller share one logarithm between LOS, NLOS and every cell on one mast.
+   */
+  losDbFromLog(d2DM: number, lg: number): number {
+    return d2DM <= this.breakpointM ? this.losConst1 + this.losSlope1 * lg : this.losConst2 + 40 * lg;
+  }
+
+  /** NLOS path loss max(LOS, NLOS') from `lg = log10(d3D)`, dB. */
+  nlosDbFromLog(d2DM: number, lg: number): number {
+    const los = d2DM <= this.breakpointM ? this.losConst1 + this.losSlope1 * lg : this.losConst2 + 40 * lg;
     const nlos = this.nlosConst + this.nlosSlope * lg;
     return nlos > los ? nlos : los;
   }
