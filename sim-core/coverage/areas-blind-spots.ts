@@ -35,6 +35,11 @@ export interface BlindSpotFeature {
     unseenPercent: number;
     /** Area of the blind-spot polygons, m² (local frame). */
     areaM2: number;
+    /**
+     * False when polygon clipping failed on this area and the polygons are the grid cells of the unseen
+     * samples, not clipped to the area or cut around buildings (they then overhang by up to half a cell).
+     */
+    exact: boolean;
   };
 }
 
@@ -48,14 +53,21 @@ function tablePoly(ringStart: Uint32Array, vertexStart: Uint32Array, xy: Float64
   const poly: Poly = [];
   for (let r = ringStart[f]; r < ringStart[f + 1]; r++) {
     const ring: Ring = [];
-    for (let v = vertexStart[r]; v < vertexStart[r + 1]; v++) ring.push([xy[2 * v], xy[2 * v + 1]]);
+    for (let v = vertexStart[r]; v < vertexStart[r + 1]; v++) ring.push([mm(xy[2 * v]), mm(xy[2 * v + 1])]);
     ring.push([ring[0][0], ring[0][1]]);
     poly.push(ring);
   }
   return poly;
 }
 
-const rectPoly = (x0: number, y0: number, x1: number, y1: number): Poly => [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]];
+/**
+ * Coordinates go to polyclip rounded to the millimetre: a cell edge and an area edge that should
+ * coincide (232 vs 232.0000000001 after a lon/lat round trip) then coincide exactly, which polyclip's
+ * exact arithmetic handles, instead of nearly, which it may fail on.
+ */
+const mm = (v: number) => Math.round(v * 1000) / 1000;
+
+const rectPoly = (x0: number, y0: number, x1: number, y1: number): Poly => [[[mm(x0), mm(y0)], [mm(x1), mm(y0)], [mm(x1), mm(y1)], [mm(x0), mm(y1)], [mm(x0), mm(y0)]]];
 
 function ringArea(ring: Ring): number {
   let s = 0;
@@ -131,22 +143,30 @@ export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<num
     for (let s = samples.areaStart[slot]; s < samples.areaStart[slot + 1]; s++) if (!(seen[s] > 0)) unseen++;
     if (n === 0 || unseen === 0) continue;
     const areaPoly = tablePoly(ka.ringStart, ka.vertexStart, ka.xyM, a);
-    let cells: Geom;
-    if (samples.representative[slot]) cells = areaPoly;
-    else {
-      const rects = unseenRectangles(samples, slot, seen);
-      cells = rects.length === 1 ? rects[0] : union(rects[0], ...rects.slice(1));
-    }
-    let shape: Poly[] = intersection(cells, areaPoly);
-    // Cut out the footprints of ground-standing buildings over the area.
-    tablePolygonBBox(ka.ringStart, ka.vertexStart, ka.xyM, a, bb);
-    const holes: Poly[] = [];
-    if (prisms.tree) {
-      for (const k of prisms.tree.search(bb[0], bb[1], bb[2], bb[3])) {
-        if (prisms.baseM[k] <= 0) holes.push(tablePoly(prisms.ringStart, prisms.vertexStart, prisms.xyM, k));
+    const rects = samples.representative[slot] ? [areaPoly] : unseenRectangles(samples, slot, seen);
+    let shape: Poly[];
+    let exact = true;
+    try {
+      const cells: Geom = rects.length === 1 ? rects[0] : union(rects[0], ...rects.slice(1));
+      shape = intersection(cells, areaPoly);
+      // Cut out the footprints of ground-standing buildings over the area.
+      tablePolygonBBox(ka.ringStart, ka.vertexStart, ka.xyM, a, bb);
+      const holes: Poly[] = [];
+      if (prisms.tree) {
+        for (const k of prisms.tree.search(bb[0], bb[1], bb[2], bb[3])) {
+          if (prisms.baseM[k] <= 0) holes.push(tablePoly(prisms.ringStart, prisms.vertexStart, prisms.xyM, k));
+        }
+      }
+      if (holes.length && shape.length) shape = difference(shape, ...holes);
+    } catch {
+      // polyclip could not close a ring on this input: fall back to the unclipped cell union, or the cells.
+      exact = false;
+      try {
+        shape = rects.length === 1 ? [rects[0]] : union(rects[0], ...rects.slice(1));
+      } catch {
+        shape = rects;
       }
     }
-    if (holes.length && shape.length) shape = difference(shape, ...holes);
     if (!shape.length) continue;
     const coordinates = shape.map((poly) =>
       poly.map((ring) =>
@@ -169,6 +189,7 @@ export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<num
         sampleCount: n,
         unseenPercent: Math.round((1e6 * 100 * unseen) / n) / 1e6,
         areaM2: Math.round(multiArea(shape) * 100) / 100,
+        exact,
       },
     });
   }

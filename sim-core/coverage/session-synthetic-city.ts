@@ -121,12 +121,14 @@ export function syntheticCity(options: SyntheticCityOptions = {}): City {
     b.addDevice({ id: `cam${k}`, type: 'camera', xM: x, yM: y, heightM: 4 + rnd() * 6, headingDeg: ((heading % 360) + 360) % 360, tiltDeg: 10 + rnd() * 20, healthy: rnd() < 0.95, networked: rnd() < 0.9, attrs });
   }
 
-  // E-police: at intersections of two non-branch lines, one camera per approach (share epoliceShare),
-  // 12 m back across the intersection, 6.5 m up, facing the approach's stop line.
+  // E-police at the important intersections (all but 支路 × 支路 crossings and the degree-2 corners):
+  // one camera per approach (share epoliceShare), 12 m back across the intersection, 6.5 m up, facing
+  // the approach's stop line.
   let ep = 0;
   for (let j = 0; j <= ny; j++) {
     for (let i = 0; i <= nx; i++) {
-      if (lineClass(i).cls === 'branch' || lineClass(j).cls === 'branch') continue;
+      if (lineClass(i).cls === 'branch' && lineClass(j).cls === 'branch') continue;
+      if ((i === 0 || i === nx) && (j === 0 || j === ny)) continue;
       for (const [ux, uy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
         const ni = i + ux, nj = j + uy;
         if (ni < 0 || nj < 0 || ni > nx || nj > ny) continue;
