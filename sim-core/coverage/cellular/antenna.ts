@@ -88,6 +88,7 @@ export function patternDb(p: SectorAntennaPattern, thetaDeg: number, phiDeg: num
 }
 
 const DEG = Math.PI / 180;
+const RAD_TO_DEG = 180 / Math.PI;
 
 /**
  * A mounted sector antenna: position-free orientation (bearing clockwise from north, mechanical
@@ -110,6 +111,8 @@ export class MountedAntenna {
   private readonly ux: number;
   private readonly uy: number;
   private readonly uz: number;
+  private readonly invHBeamwidth: number;
+  private readonly invVBeamwidth: number;
 
   constructor(pattern: SectorAntennaPattern, azimuthDeg: number, mechanicalTiltDeg = 0, electricalTiltDeg = 0, omni = false) {
     checkAntennaPattern(pattern);
@@ -122,6 +125,8 @@ export class MountedAntenna {
     this.mechanicalTiltDeg = mechanicalTiltDeg;
     this.electricalTiltDeg = electricalTiltDeg;
     this.omni = omni;
+    this.invHBeamwidth = 1 / pattern.hBeamwidthDeg;
+    this.invVBeamwidth = 1 / pattern.vBeamwidthDeg;
     const a = azimuthDeg * DEG;
     const b = mechanicalTiltDeg * DEG;
     const sa = Math.sin(a);
@@ -140,19 +145,22 @@ export class MountedAntenna {
 
   /** Gain in dBi toward the direction (dx, dy, dz) metres (east, north, up) from the antenna. */
   gainTowardDbi(dx: number, dy: number, dz: number): number {
-    const n = Math.sqrt(dx * dx + dy * dy + dz * dz);
-    if (n === 0) return this.pattern.gainDbi;
-    const xf = (dx * this.fx + dy * this.fy + dz * this.fz) / n;
-    const yr = (dx * this.rx + dy * this.ry) / n;
-    let zu = (dx * this.ux + dy * this.uy + dz * this.uz) / n;
-    if (zu > 1) zu = 1;
-    else if (zu < -1) zu = -1;
-    const thetaDeg = 90 - Math.asin(zu) / DEG; // zenith angle in the panel frame
-    const phiDeg = Math.atan2(yr, xf) / DEG;
+    // components in the panel frame (forward, right, up); no normalisation needed for angles
+    const xf = dx * this.fx + dy * this.fy + dz * this.fz;
+    const yr = dx * this.rx + dy * this.ry;
+    const zu = dx * this.ux + dy * this.uy + dz * this.uz;
     const p = this.pattern;
-    const av = 12 * ((thetaDeg - 90 - this.electricalTiltDeg) / p.vBeamwidthDeg) ** 2;
-    const ah = this.omni ? 0 : 12 * (phiDeg / p.hBeamwidthDeg) ** 2;
-    const s = (av < p.sideLobeDb ? av : p.sideLobeDb) + (ah < p.frontToBackDb ? ah : p.frontToBackDb);
+    // θ'' − 90° − θetilt = −(elevation + θetilt), elevation = atan2(up, horizontal) in the panel frame
+    const tv = (Math.atan2(zu, Math.sqrt(xf * xf + yr * yr)) * RAD_TO_DEG + this.electricalTiltDeg) * this.invVBeamwidth;
+    let av = 12 * tv * tv;
+    if (av > p.sideLobeDb) av = p.sideLobeDb;
+    let ah = 0;
+    if (!this.omni) {
+      const th = Math.atan2(yr, xf) * RAD_TO_DEG * this.invHBeamwidth;
+      ah = 12 * th * th;
+      if (ah > p.frontToBackDb) ah = p.frontToBackDb;
+    }
+    const s = av + ah;
     return p.gainDbi - (s < p.frontToBackDb ? s : p.frontToBackDb);
   }
 }
