@@ -172,6 +172,11 @@ describe('PrismIndex against a brute-force oracle', () => {
       const expected = oracleBlocked(b, a, c);
       expect(idx.segmentBlocked(a[0], a[1], a[2], c[0], c[1], c[2])).toBe(expected);
       expect(idx.firstHitT(a[0], a[1], a[2], c[0], c[1], c[2]) < Infinity).toBe(expected);
+      if (s % 10 === 0) {
+        let any = false;
+        for (let k = 0; k < b.count && !any; k++) any = idx.segmentBlockedBy(k, a[0], a[1], a[2], c[0], c[1], c[2]);
+        expect(any).toBe(expected);
+      }
       if (expected) blocked++;
     }
     // the sample is not degenerate: both outcomes occur often

@@ -46,9 +46,6 @@ export const CONTACT_EPS_M = 1e-6;
 // Module-level scratch: a traversal stack (node position, level) and the contact events of one prism.
 let STACK = new Int32Array(256);
 let EVENTS = new Float64Array(64);
-/** Output of the slab test: the segment parameter interval inside the last tested box. */
-let slabT0 = 0;
-let slabT1 = 1;
 
 interface Sections {
   count: number;
@@ -248,6 +245,14 @@ export class PrismIndex {
   }
 
   /**
+   * True when the segment A→B passes through the open interior of prism `b` alone (no tree walk).
+   * For callers with their own candidate list; {@link segmentBlocked} is the fast path over the city.
+   */
+  segmentBlockedBy(b: number, ax: number, ay: number, az: number, bx: number, by: number, bz: number): boolean {
+    return this.prismEntryT(b, ax, ay, az, bx - ax, by - ay, bz - az, 0, 1, true) < Infinity;
+  }
+
+  /**
    * Index of a building whose prism holds the point: (x, y) inside its footprint (even-odd rule) and
    * baseM ≤ z < roofM; -1 when none. Used to drop ground samples that fall inside buildings (z = 0:
    * raised parts leave the ground under them open) and to find the building a device is mounted on.
@@ -257,12 +262,13 @@ export class PrismIndex {
     if (this.count === 0) return -1;
     const { boxes, indices, levelBounds, nodeSize } = this;
     const leafEnd4 = this.count * 4;
+    let stack: Int32Array = STACK;
     let sp = 0;
-    STACK[sp++] = boxes.length - 4;
-    STACK[sp++] = levelBounds.length - 1;
+    stack[sp++] = boxes.length - 4;
+    stack[sp++] = levelBounds.length - 1;
     while (sp > 0) {
-      const level = STACK[--sp];
-      const nodeIndex = STACK[--sp];
+      const level = stack[--sp];
+      const nodeIndex = stack[--sp];
       const end = Math.min(nodeIndex + nodeSize * 4, levelBounds[level]);
       const isNode = nodeIndex >= leafEnd4;
       for (let pos = nodeIndex; pos < end; pos += 4) {
@@ -271,7 +277,9 @@ export class PrismIndex {
         if (z < this.nodeMinBaseM[k] || z >= this.nodeMaxRoofM[k]) continue;
         const index = indices[k];
         if (isNode) {
-          sp = push(sp, index, level - 1);
+          if (sp + 2 > stack.length) stack = growStack();
+          stack[sp++] = index;
+          stack[sp++] = level - 1;
         } else if (z >= this.baseM[index] && z < this.roofM[index] && this.footprintParity(index, x, y)) {
           return index;
         }
@@ -317,26 +325,58 @@ export class PrismIndex {
     const dx = bx - ax, dy = by - ay, dz = bz - az;
     const { boxes, indices, levelBounds, nodeSize, nodeMinBaseM, nodeMaxRoofM } = this;
     const leafEnd4 = this.count * 4;
+    // The segment's box (padded) for a cheap first rejection, and inverse directions for the slab test.
+    const e = CONTACT_EPS_M;
+    const sMinX = (ax < bx ? ax : bx) - e, sMaxX = (ax > bx ? ax : bx) + e;
+    const sMinY = (ay < by ? ay : by) - e, sMaxY = (ay > by ? ay : by) + e;
+    const invDx = dx === 0 ? 0 : 1 / dx, invDy = dy === 0 ? 0 : 1 / dy;
     let best = Infinity;
+    let stack: Int32Array = STACK;
     let sp = 0;
-    STACK[sp++] = boxes.length - 4;
-    STACK[sp++] = levelBounds.length - 1;
+    stack[sp++] = boxes.length - 4;
+    stack[sp++] = levelBounds.length - 1;
     while (sp > 0) {
-      const level = STACK[--sp];
-      const nodeIndex = STACK[--sp];
+      const level = stack[--sp];
+      const nodeIndex = stack[--sp];
       const end = Math.min(nodeIndex + nodeSize * 4, levelBounds[level]);
       const isNode = nodeIndex >= leafEnd4;
       for (let pos = nodeIndex; pos < end; pos += 4) {
-        if (!slab(ax, ay, dx, dy, boxes[pos], boxes[pos + 1], boxes[pos + 2], boxes[pos + 3], best)) continue;
+        const x0 = boxes[pos] - e, y0 = boxes[pos + 1] - e, x1 = boxes[pos + 2] + e, y1 = boxes[pos + 3] + e;
+        if (x0 > sMaxX || x1 < sMinX || y0 > sMaxY || y1 < sMinY) continue;
+        // Slab test: the parameter interval [t0, t1] of the segment inside the box.
+        let t0 = 0, t1 = best < 1 ? best : 1;
+        if (dx !== 0) {
+          let ta = (x0 - ax) * invDx, tb = (x1 - ax) * invDx;
+          if (ta > tb) {
+            const sw = ta;
+            ta = tb;
+            tb = sw;
+          }
+          if (ta > t0) t0 = ta;
+          if (tb < t1) t1 = tb;
+        }
+        if (dy !== 0) {
+          let ta = (y0 - ay) * invDy, tb = (y1 - ay) * invDy;
+          if (ta > tb) {
+            const sw = ta;
+            ta = tb;
+            tb = sw;
+          }
+          if (ta > t0) t0 = ta;
+          if (tb < t1) t1 = tb;
+        }
+        if (t0 > t1) continue;
         const k = pos >> 2;
         // Height pruning: the segment's z over the part of it inside this box.
-        const za = az + slabT0 * dz, zb = az + slabT1 * dz;
+        const za = az + t0 * dz, zb = az + t1 * dz;
         if ((za < zb ? za : zb) >= nodeMaxRoofM[k] || (za > zb ? za : zb) <= nodeMinBaseM[k]) continue;
         const index = indices[k];
         if (isNode) {
-          sp = push(sp, index, level - 1);
+          if (sp + 2 > stack.length) stack = growStack();
+          stack[sp++] = index;
+          stack[sp++] = level - 1;
         } else if (index !== skip) {
-          const t = this.prismEntryT(index, ax, ay, az, dx, dy, dz, slabT0, slabT1, anyHit);
+          const t = this.prismEntryT(index, ax, ay, az, dx, dy, dz, t0, t1, anyHit);
           if (t < best) {
             best = t;
             if (anyHit) return best;
@@ -442,56 +482,12 @@ export class PrismIndex {
   }
 }
 
-/**
- * Segment A + t·D (t ∈ [0, tMax)) against an axis-aligned box; on a hit sets slabT0/slabT1 to the
- * parameter interval inside the box (padded by the contact tolerance).
- */
-function slab(ax: number, ay: number, dx: number, dy: number, x0: number, y0: number, x1: number, y1: number, tMax: number): boolean {
-  let t0 = 0, t1 = tMax < 1 ? tMax : 1;
-  x0 -= CONTACT_EPS_M;
-  y0 -= CONTACT_EPS_M;
-  x1 += CONTACT_EPS_M;
-  y1 += CONTACT_EPS_M;
-  if (dx === 0) {
-    if (ax < x0 || ax > x1) return false;
-  } else {
-    let ta = (x0 - ax) / dx, tb = (x1 - ax) / dx;
-    if (ta > tb) {
-      const s = ta;
-      ta = tb;
-      tb = s;
-    }
-    if (ta > t0) t0 = ta;
-    if (tb < t1) t1 = tb;
-    if (t0 > t1) return false;
-  }
-  if (dy === 0) {
-    if (ay < y0 || ay > y1) return false;
-  } else {
-    let ta = (y0 - ay) / dy, tb = (y1 - ay) / dy;
-    if (ta > tb) {
-      const s = ta;
-      ta = tb;
-      tb = s;
-    }
-    if (ta > t0) t0 = ta;
-    if (tb < t1) t1 = tb;
-    if (t0 > t1) return false;
-  }
-  slabT0 = t0;
-  slabT1 = t1;
-  return true;
-}
-
-function push(sp: number, a: number, b: number): number {
-  if (sp + 2 > STACK.length) {
-    const grown = new Int32Array(STACK.length * 2);
-    grown.set(STACK);
-    STACK = grown;
-  }
-  STACK[sp] = a;
-  STACK[sp + 1] = b;
-  return sp + 2;
+/** Doubles the traversal stack (deep trees only; 256 entries hold a tree of 16^127 items). */
+function growStack(): Int32Array {
+  const grown = new Int32Array(STACK.length * 2);
+  grown.set(STACK);
+  STACK = grown;
+  return grown;
 }
 
 function addEvent(n: number, t: number): number {
