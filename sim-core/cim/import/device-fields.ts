@@ -35,7 +35,7 @@ export const DEVICE_FIELDS: DeviceField[] = [
   { key: 'realTimeTiming', names: ['real_time_timing', 'realTimeTiming', '实时配时', '是否实时配时', '实时信号配时'], doc: 'signal controllers: real-time timing 是/否' },
   { key: 'bandGHz', names: ['band_ghz', 'bandGHz', 'band', '频段'], doc: '5G carrier: 3.5, 3500MHz, n78, n41, n28' },
   { key: 'txPowerDbm', names: ['tx_power_dbm', 'txPowerDbm', '发射功率'], doc: '5G transmit power, dBm' },
-  { key: 'intersectionRef', names: ['intersection', 'node_id', 'nodeId', '路口编号', '路口'], doc: 'signal controllers: the ledger\'s intersection code (kept as a reference)' },
+  { key: 'intersectionRef', names: ['intersection', 'intersection_ref', '路口编号', '路口'], doc: 'signal controllers: the ledger\'s intersection code (kept as a reference; the road node is found by position)' },
 ];
 
 /** Lower-cases, drops spaces/underscores/hyphens and a trailing unit in brackets: `安装高度(m)` → `安装高度`. */

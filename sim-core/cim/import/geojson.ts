@@ -180,6 +180,9 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
         const cls = explicitRoadClass(pick(props, ROAD_CLASS_KEYS)?.value);
         const attrs = cls ? roadAttributes(props, prov, cls) : roadAttributes(tilezenRoadTags(props), prov);
         if ('skip' in attrs) {
+          if (attrs.kind === 'no-highway' && (c.file.layer === 'road' || layerProp === 'road')) {
+            throw new CimError('a feature of the road layer needs a highway (OSM value) or roadClass (expressway/arterial/secondary/branch/service or 快速路/主干路/次干路/支路)', { field: 'roadClass' });
+          }
           skip(c, attrs.kind, attrs.skip, record);
           return;
         }

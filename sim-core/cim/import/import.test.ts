@@ -78,6 +78,10 @@ describe('bad input: every error names the file, the record and the field, and n
     expect(repair.examples).toEqual(["feature 1 (id 'h2')", "feature 2 (id 'h3')"]);
     expect(repair.message).toMatch(/4 storeys × 3.2 m = 12.8 m/);
     expect(summarizeCity(city).buildings.withHeight).toBe(1);
+    // A re-import of the city file keeps how each height was obtained.
+    const again = importCity([{ file: 'city.json', format: 'geojson', json: cityToGeoJSON(city) }]).city;
+    expect(summarizeCity(again).buildings.withHeight).toBe(1);
+    expect(again.buildings.attrs[again.buildings.ids.indexOf('h2')].heightSource).toBe('default-storeys');
   });
 
   it('unknown CRS: names the CRS, the file and the crs member', () => {
@@ -175,6 +179,18 @@ describe('bad input: every error names the file, the record and the field, and n
     e = importError([osm('<node id="1" lat="36.71" lon="119.16"/><node id="2" lat="36.711" lon="119.16"/><node id="3" lat="36.711" lon="119.161"/><way id="7"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="building" v="yes"/><tag k="height" v="9"/></way>')]);
     expect([e.record, e.field]).toEqual(['way 7', 'nd']);
     expect(e.reason).toMatch(/not closed/);
+  });
+
+  it('an unknown CRS in a ledger row names the row and the column', () => {
+    const e = importError([{ file: 'x.csv', format: 'csv', text: '编号,类型,经度,纬度,坐标系,安装高度\nA,摄像机,119.16,36.71,西安80,6\n' }]);
+    expect([e.file, e.record, e.field]).toEqual(['x.csv', 'row 2', '坐标系']);
+    expect(e.reason).toMatch(/unsupported coordinate reference system "西安80"/);
+  });
+
+  it('a forced road layer without a class is an error, not a skip', () => {
+    const text = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', id: 'r', properties: {}, geometry: { type: 'LineString', coordinates: [[119.16, 36.71], [119.161, 36.71]] } }] });
+    const e = importError([{ file: 'roads.geojson', format: 'geojson', text, options: { layer: 'road' } }]);
+    expect([e.file, e.record, e.field]).toEqual(['roads.geojson', "feature 0 (id 'r')", 'roadClass']);
   });
 
   it('a ledger without a coordinate column names the accepted headers', () => {
@@ -397,6 +413,28 @@ describe('Overpass JSON', () => {
     expect(city.roadNodes.signalized.reduce((s, v) => s + v, 0)).toBe(1);
   });
 
+  it('reads `out geom;` output: ways and multipolygon members with inline geometry, no node elements', () => {
+    const ring = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]].map(([lon, lat]) => ({ lat, lon }));
+    const json = {
+      elements: [
+        { type: 'way', id: 7, nodes: [1, 2, 3, 4, 1], geometry: ring(119.16, 36.71, 0.0002), tags: { building: 'yes', 'building:levels': '2' } },
+        {
+          type: 'relation',
+          id: 8,
+          tags: { type: 'multipolygon', leisure: 'park', name: '白浪河公园' },
+          members: [
+            { type: 'way', ref: 90, role: 'outer', geometry: ring(119.17, 36.72, 0.002) },
+            { type: 'way', ref: 91, role: 'inner', geometry: ring(119.1705, 36.7205, 0.0005) },
+          ],
+        },
+      ],
+    };
+    const { city } = importCity([{ file: 'geom.json', format: 'overpass-json', json }]);
+    expect(city.buildings.roofM[idx(city, 'buildings', 'way/7')]).toBe(6);
+    const park = idx(city, 'keyAreas', 'relation/8');
+    expect([city.keyAreas.category[park], city.keyAreas.names[park], city.keyAreas.ringStart[park + 1] - city.keyAreas.ringStart[park]]).toEqual(['park_square', '白浪河公园', 2]);
+  });
+
   it('detects the format from the content', () => {
     const text = readFileSync(join(FIXTURES, 'small-overpass.json'), 'utf8');
     expect(detectFormat('export.json', text.slice(0, 4096))).toBe('overpass-json');
@@ -415,5 +453,14 @@ describe('several files into one city', () => {
     expect(city.roadLinks.count).toBe(8);
     expect(city.roadNodes.count).toBe(5);
     expect(city.devices.count).toBe(8);
+  });
+});
+
+describe('docs/importers.md', () => {
+  it('documents every ledger column name the reader accepts', async () => {
+    const { DEVICE_FIELDS } = await import('./device-fields.ts');
+    const doc = readFileSync(join(FIXTURES, '../../../docs/importers.md'), 'utf8');
+    const missing = DEVICE_FIELDS.flatMap((f) => f.names).filter((n) => !doc.includes(`\`${n}\``));
+    expect(missing).toEqual([]);
   });
 });

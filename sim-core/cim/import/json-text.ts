@@ -114,7 +114,8 @@ export function jsonErrorOffset(text: string): number {
  * Parses JSON text. On a syntax error throws a {@link CimError} with record `line L, column C` (and,
  * for GeoJSON, the index of the feature the error is in or after) and field `JSON syntax`.
  */
-export function parseJsonText(text: string, file: string): unknown {
+export function parseJsonText(input: string, file: string): unknown {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // a byte-order mark is not JSON
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -34,7 +34,11 @@ export class BuildingCollector {
   private total = 0;
   constructor(private readonly ctx: ReaderContext) {}
 
-  /** Adds a building from attribute `props` (heights, use, name); `consumed` keys are not copied to attrs. */
+  /**
+   * Adds a building from attribute `props` (heights, use, name); `consumed` keys are not copied to attrs.
+   * A `use` property (our schema) is kept as written; otherwise `useRaw` (an OSM building value, 用途…)
+   * is mapped to a use group.
+   */
   add(prov: Provenance, id: string, polygons: LngLatPolygon[], props: Record<string, unknown>, useRaw: unknown, consumed: readonly string[], tileIndex?: number): void {
     this.total++;
     const h = resolveBuildingHeight(props, this.ctx.opts, prov);
@@ -44,7 +48,10 @@ export class BuildingCollector {
     }
     const attrs: Attrs = {};
     for (const k of Object.keys(props)) if (!consumed.includes(k)) attrs[k] = props[k];
-    attrs.heightSource = h.heightSource;
+    // A city file states how its heights were obtained; a re-import keeps that (roofM reads as a height).
+    const stated = props.heightSource;
+    const heightSource = h.heightSource === 'height' && (stated === 'levels' || stated === 'default-storeys') ? stated : h.heightSource;
+    attrs.heightSource = heightSource;
     const name = pick(props, ['name', 'name:zh', '名称', '建筑名称']);
     this.ctx.sink.buildings.push({
       prov,
@@ -52,8 +59,8 @@ export class BuildingCollector {
       polygons,
       baseM: h.baseM,
       roofM: h.roofM,
-      heightSource: h.heightSource,
-      use: buildingUse(useRaw),
+      heightSource,
+      use: typeof props.use === 'string' && props.use.trim() ? props.use.trim() : buildingUse(useRaw),
       name: name ? readString(name.value) : null,
       attrs,
       tileIndex,

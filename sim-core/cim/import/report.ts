@@ -97,7 +97,8 @@ export function formatImportReport(report: ImportReport): string[] {
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
-    out.push(`${f.file} (${f.format}, ${f.crs} from ${f.crsSource}${f.encoding && f.encoding !== 'utf-8' ? `, decoded as ${f.encoding}` : ''}): ${plural(f.records, 'record')} → ${got || 'nothing'}`);
+    const crs = { option: `${f.crs} (--crs)`, file: `${f.crs} (stated by the file)`, row: 'CRS per row', default: `${f.crs} (assumed)` }[f.crsSource];
+    out.push(`${f.file} (${f.format}, ${crs}${f.encoding && f.encoding !== 'utf-8' ? `, decoded as ${f.encoding}` : ''}): ${plural(f.records, 'record')} → ${got || 'nothing'}`);
     for (const t of f.repairs) out.push(`  repaired ${t.count}: ${t.message}${t.examples.length ? ` (e.g. ${t.examples.join('; ')})` : ''}`);
     for (const t of f.skipped) out.push(`  skipped ${t.count}: ${t.message}${t.examples.length ? ` (e.g. ${t.examples.join('; ')})` : ''}`);
     for (const n of f.notes) out.push(`  note: ${n}`);
