@@ -20,7 +20,7 @@ import { readCsvLedger } from './csv.ts';
 import { readGeoJSON } from './geojson.ts';
 import { resolveOptions, type FileOptions, type ImportOptions, type ResolvedOptions } from './options.ts';
 import { readOsmXml, readOverpassJson } from './osm.ts';
-import type { LngLatPolygon, Provenance, RecordSink } from './records.ts';
+import type { KeyAreaRecord, LngLatPolygon, Provenance, RecordSink } from './records.ts';
 import type { ReaderContext } from './reader.ts';
 import { addRepair, addSkip, newFileReport, type FileReport, type ImportReport, type InputFormat } from './report.ts';
 import { buildRoadGraph, nearestWithin } from './road-graph.ts';
@@ -43,6 +43,17 @@ export interface ImportResult {
 }
 
 const where = (p: Provenance, field?: string) => ({ file: p.file.file, record: p.record, field });
+
+function duplicateError(what: string, id: string, first: Provenance, again: Provenance): CimError {
+  return new CimError(`duplicate ${what} id '${id}' (first in ${first.file.file}, ${first.record})`, where(again, 'id'));
+}
+
+/** Remembers the first record of each id; a second one is an error naming both. */
+function firstOfId(seen: Map<string, Provenance>, id: string, prov: Provenance, what: string): void {
+  const prev = seen.get(id);
+  if (prev) throw duplicateError(what, id, prev, prov);
+  seen.set(id, prov);
+}
 
 /** Re-throws a builder error with the record's location. */
 function located<T>(p: Provenance, fn: () => T): T {
@@ -199,61 +210,48 @@ export class ImportContext {
       attribution,
     });
 
-    // ---- Buildings: group by id, merge tile pieces, split multipolygons into parts.
-    const buildingGroups = this.groupById(s.buildings, 'building');
-    for (const group of buildingGroups.values()) {
-      const first = group[0];
+    /** Projects the pieces of one id (null when clipped away) and unions tile pieces. */
+    const groupParts = (group: { polygons: LngLatPolygon[] | null; prov: Provenance }[], what: string): number[][][] | null => {
       const projected: number[][][] = [];
-      let clipped = false;
-      for (const b of group) {
-        const polys = projectPolygons(b.polygons, b.prov);
-        if (!polys) {
-          clipped = true;
-          break;
-        }
+      for (const r of group) {
+        const polys = projectPolygons(r.polygons!, r.prov);
+        if (!polys) return null;
         projected.push(...polys);
       }
-      if (clipped) continue;
+      if (group.length > 1) return this.mergePieces(projected, group[0].prov, what);
+      if (projected.length > 1) addRepair(group[0].prov.file, `multipolygon-parts-${what}`, `multi-part ${what}: one per part, ids id, id#2, … (largest first) with attrs partOf, part, parts`, group[0].prov.record);
+      return projected;
+    };
+    /** Calls `add` once per part: `id`, then `id#2`, …, with partOf/part/parts attributes when there are several. */
+    const eachPart = (id: string, attrs: Attrs, parts: number[][][], add: (partId: string, rings: number[][], partAttrs: Attrs) => void) =>
+      parts.forEach((rings, k) => add(k === 0 ? id : `${id}#${k + 1}`, rings, parts.length > 1 ? { ...attrs, partOf: id, part: k + 1, parts: parts.length } : { ...attrs }));
+
+    // ---- Buildings: group by id, merge tile pieces, split multipolygons into parts.
+    for (const group of this.groupById(s.buildings, 'building').values()) {
+      const first = group[0];
       for (const b of group.slice(1)) {
         if (Math.abs(b.roofM - first.roofM) > 0.01 || Math.abs(b.baseM - first.baseM) > 0.01) {
           throw new CimError(`pieces of building '${first.id}' disagree on height (${first.roofM} m in ${first.prov.file.file}, ${first.prov.record})`, where(b.prov, 'height'));
         }
       }
-      const parts = group.length > 1 ? this.mergePieces(projected, first.prov, 'buildings') : projected;
-      if (group.length === 1 && parts.length > 1) addRepair(first.prov.file, 'multipolygon-parts', 'multi-part buildings: one building per part, ids id, id#2, … with attrs partOf', first.prov.record);
-      parts.forEach((rings, k) => {
-        const id = k === 0 ? first.id : `${first.id}#${k + 1}`;
-        const attrs: Attrs = { ...first.attrs };
-        if (parts.length > 1) Object.assign(attrs, { partOf: first.id, part: k + 1, parts: parts.length });
-        located(first.prov, () => builder.addBuilding({ id, rings, baseM: first.baseM, roofM: first.roofM, use: first.use, name: first.name, attrs }));
-      });
+      const parts = groupParts(group, 'buildings');
+      if (!parts) continue;
+      eachPart(first.id, first.attrs, parts, (id, rings, attrs) =>
+        located(first.prov, () => builder.addBuilding({ id, rings, baseM: first.baseM, roofM: first.roofM, use: first.use, name: first.name, attrs })),
+      );
     }
 
     // ---- Key areas: polygons first (merging tile pieces), then points.
     const areaGroups = this.groupById(s.keyAreas.filter((a) => a.polygons), 'key area');
     const areaPolys: { id: string; category: string; rings: number[][]; buffer?: boolean }[] = [];
-    for (const group of areaGroups.values()) {
-      const first = group[0];
-      const projected: number[][][] = [];
-      let clipped = false;
-      for (const a of group) {
-        const polys = projectPolygons(a.polygons!, a.prov);
-        if (!polys) {
-          clipped = true;
-          break;
-        }
-        projected.push(...polys);
-      }
-      if (clipped) continue;
-      const parts = group.length > 1 ? this.mergePieces(projected, first.prov, 'key areas') : projected;
-      if (group.length === 1 && parts.length > 1) addRepair(first.prov.file, 'multipolygon-parts', 'multi-part key areas: one area per part, ids id, id#2, … with attrs partOf (count areas by partOf)', first.prov.record);
-      parts.forEach((rings, k) => {
-        const id = k === 0 ? first.id : `${first.id}#${k + 1}`;
-        const attrs: Attrs = { ...first.attrs };
-        if (parts.length > 1) Object.assign(attrs, { partOf: first.id, part: k + 1, parts: parts.length });
-        located(first.prov, () => builder.addKeyArea({ id, rings, category: first.category, name: first.name, inVideoSet: first.inVideoSet, in5gSet: first.in5gSet, attrs }));
-        areaPolys.push({ id, category: first.category, rings });
+    const addArea = (a: KeyAreaRecord, attrs: Attrs, parts: number[][][]) =>
+      eachPart(a.id, attrs, parts, (id, rings, partAttrs) => {
+        located(a.prov, () => builder.addKeyArea({ id, rings, category: a.category, name: a.name, inVideoSet: a.inVideoSet, in5gSet: a.in5gSet, attrs: partAttrs }));
+        areaPolys.push({ id, category: a.category, rings });
       });
+    for (const group of areaGroups.values()) {
+      const parts = groupParts(group, 'key areas');
+      if (parts) addArea(group[0], group[0].attrs, parts);
     }
     const outlines = new Map<string, { prov: Provenance; polygons: LngLatPolygon[] }[]>();
     for (const ol of s.outlines) {
@@ -269,14 +267,11 @@ export class ImportContext {
         continue;
       }
       const prev = pointIds.get(a.id);
-      if (prev) {
-        if (a.tileIndex !== undefined && prev.file === a.prov.file) {
-          addSkip(a.prov.file, 'tile-duplicate-point', 'key-area points repeated in another tile', a.prov.record);
-          continue;
-        }
-        throw new CimError(`duplicate key area id '${a.id}' (first in ${prev.file.file}, ${prev.record})`, where(a.prov, 'id'));
+      if (prev && a.tileIndex !== undefined && prev.file === a.prov.file) {
+        addSkip(a.prov.file, 'tile-duplicate-point', 'key-area points repeated in another tile', a.prov.record);
+        continue;
       }
-      pointIds.set(a.id, a.prov);
+      firstOfId(pointIds, a.id, a.prov, 'key area');
       const xy = project(a.point, a.prov);
       if (!xy) continue;
       const [x, y] = xy;
@@ -299,13 +294,7 @@ export class ImportContext {
       if (outline) {
         const from = outline.prov;
         addRepair(a.prov.file, 'key-area-outline', 'key-area points took the outline of the polygon with the same id (e.g. a pedestrian area, a building)', `${a.prov.record} ← ${from.file.file} ${from.record}`);
-        found.forEach((rings, k) => {
-          const id = k === 0 ? a.id : `${a.id}#${k + 1}`;
-          const attrs: Attrs = { ...a.attrs, geometrySource: `outline of ${from.record}` };
-          if (found.length > 1) Object.assign(attrs, { partOf: a.id, part: k + 1, parts: found.length });
-          located(a.prov, () => builder.addKeyArea({ id, rings, category: a.category, name: a.name, inVideoSet: a.inVideoSet, in5gSet: a.in5gSet, attrs }));
-          areaPolys.push({ id, category: a.category, rings });
-        });
+        addArea(a, { ...a.attrs, geometrySource: `outline of ${from.record}` }, found);
         continue;
       }
       // Only real outlines absorb a point: circles drawn around other points do not.
@@ -323,9 +312,7 @@ export class ImportContext {
     // ---- Scopes.
     const scopeIds = new Map<string, Provenance>();
     for (const sc of s.scopes) {
-      const prev = scopeIds.get(sc.id);
-      if (prev) throw new CimError(`duplicate scope id '${sc.id}' (first in ${prev.file.file}, ${prev.record})`, where(sc.prov, 'id'));
-      scopeIds.set(sc.id, sc.prov);
+      firstOfId(scopeIds, sc.id, sc.prov, 'scope');
       const polygons = projectPolygons(sc.polygons, sc.prov);
       if (!polygons) continue;
       located(sc.prov, () => builder.addScope({ id: sc.id, kind: sc.kind, name: sc.name, polygons, attrs: sc.attrs }));
@@ -357,9 +344,7 @@ export class ImportContext {
     const signals: (typeof s.signals)[number][] = [];
     const signalXy: number[] = [];
     for (const sg of s.signals) {
-      const prev = signalIds.get(sg.id);
-      if (prev) throw new CimError(`duplicate traffic signal id '${sg.id}' (first in ${prev.file.file}, ${prev.record})`, where(sg.prov, 'id'));
-      signalIds.set(sg.id, sg.prov);
+      firstOfId(signalIds, sg.id, sg.prov, 'traffic signal');
       const xy = project([sg.lonDeg, sg.latDeg], sg.prov);
       if (!xy) continue;
       signals.push(sg);
@@ -405,9 +390,7 @@ export class ImportContext {
     const deviceIds = new Map<string, Provenance>();
     let nodeIndex: KDBush | null = null;
     for (const d of s.devices) {
-      const prev = deviceIds.get(d.id);
-      if (prev) throw new CimError(`duplicate device id '${d.id}' (first in ${prev.file.file}, ${prev.record})`, where(d.prov, 'id'));
-      deviceIds.set(d.id, d.prov);
+      firstOfId(deviceIds, d.id, d.prov, 'device');
       const xy = project([d.lonDeg, d.latDeg], d.prov);
       if (!xy) continue;
       const attrs: Attrs = { ...d.attrs };
@@ -505,10 +488,7 @@ export class ImportContext {
         continue;
       }
       const tiled = r.tileIndex !== undefined && g.every((x) => x.tileIndex !== undefined && x.prov.file === r.prov.file);
-      if (!tiled) {
-        const first = g[0];
-        throw new CimError(`duplicate ${what} id '${r.id}' (first in ${first.prov.file.file}, ${first.prov.record})`, where(r.prov, 'id'));
-      }
+      if (!tiled) throw duplicateError(what, r.id, g[0].prov, r.prov);
       g.push(r);
     }
     return groups;

@@ -11,7 +11,7 @@ import { CimError, recordName } from '../errors.ts';
 import { ROAD_CLASSES, ROAD_CLASS_ZH, SCOPE_KINDS, type RoadClass, type ScopeKind } from '../types.ts';
 import { geojsonCrsMember } from './crs.ts';
 import { propsFieldSource, readDevice, readIdValue } from './device-fields.ts';
-import { readLines, readPoint, readPolygons, type GeometryContext } from './geometry.ts';
+import { readLines, readPoint, readPolygons, reverseLine, type GeometryContext } from './geometry.ts';
 import { parseJsonText } from './json-text.ts';
 import type { FileOptions } from './options.ts';
 import type { Provenance } from './records.ts';
@@ -94,7 +94,7 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
     const rawId = f && typeof f === 'object' ? (f.id ?? (f.properties && typeof f.properties === 'object' ? f.properties.id : undefined)) : undefined;
     const record = recordName('feature', index, rawId);
     try {
-      readFeature(f, index, record, crs, ctx, buildings);
+      readFeature(f, index, record);
     } catch (e) {
       if (e instanceof CimError) throw e.withLocation({ file, record });
       throw e;
@@ -107,34 +107,33 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
   });
   if (osm) ctx.report.attribution.push('© OpenStreetMap contributors');
 
-  function readFeature(f: Feature, index: number, record: string, crsName: typeof crs, c: ReaderContext, bc: BuildingCollector): void {
+  function readFeature(f: Feature, index: number, record: string): void {
     if (!f || typeof f !== 'object' || f.type !== 'Feature') throw new CimError(`not a GeoJSON Feature (type ${JSON.stringify(f && (f as { type?: unknown }).type)})`, { field: 'type' });
     if (f.properties !== null && f.properties !== undefined && (typeof f.properties !== 'object' || Array.isArray(f.properties))) throw new CimError('properties must be an object or null', { field: 'properties' });
     const props: Props = f.properties ?? {};
     const g = f.geometry;
     if (g !== null && (typeof g !== 'object' || typeof g.type !== 'string')) throw new CimError('geometry must be a GeoJSON geometry object or null', { field: 'geometry' });
-    const prov: Provenance = { file: c.report, record };
-    const gc: GeometryContext = { file, record, crs: crsName };
+    const prov: Provenance = { file: ctx.report, record };
+    const gc: GeometryContext = { file, record, crs };
     const tileIndex = typeof props.tile_index === 'number' ? props.tile_index : undefined;
     const idValue = readIdValue(f.id) ?? readIdValue(props.id) ?? readIdValue(props['@id']) ?? readIdValue(props['编号']);
     const id = () => {
       if (idValue !== undefined) return idValue;
       const gen = `${fileBase(file)}#${index}`;
-      addRepair(c.report, 'generated-id', 'features had no id: id = file name # feature index', gen);
+      addRepair(ctx.report, 'generated-id', 'features had no id: id = file name # feature index', gen);
       return gen;
     };
     const consumedBase = ['layer', 'id', '@id', 'tile_index'];
 
-    // 1. The layer: forced by option, named by the `layer` property, or inferred.
+    // The layer: forced by option, named by the `layer` property, or inferred.
     const layerProp = typeof props.layer === 'string' ? LAYER_VALUES[props.layer] : undefined;
-    const layer = c.file.layer ?? layerProp ?? inferLayer(props, g);
+    const layer = ctx.file.layer ?? layerProp ?? inferLayer(props, g);
     if (!layer) {
-      const why = g ? `a ${g.type} with none of the properties that mark a layer (see docs/importers.md, "Layer detection")` : 'no geometry';
-      skip(c, 'unrecognised', `features fit no layer: ${why}`, record);
+      skip(ctx, 'unrecognised', 'features that fit no layer: no geometry, or none of the properties that mark one (docs/importers.md, "Layer detection")', record);
       return;
     }
     if (typeof layer === 'object') {
-      skip(c, layer.kind, layer.reason, record);
+      skip(ctx, layer.kind, layer.reason, record);
       return;
     }
     if (!g) throw new CimError(`a ${layer} feature needs a geometry`, { field: 'geometry' });
@@ -143,14 +142,14 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
       case 'building': {
         if (!isPoly(g)) {
           if (g.type === 'Point' && props.kind !== undefined) {
-            skip(c, 'building-label-point', 'label points of building polygons (Tilezen)', record);
+            skip(ctx, 'building-label-point', 'label points of building polygons (Tilezen)', record);
             return;
           }
           throw new CimError(`a building must be a Polygon or MultiPolygon, got ${g.type}`, { field: 'geometry.type' });
         }
         const polygons = readPolygons(g, gc);
         const useRaw = pick(props, ['use', '用途', 'kind_detail', 'building', 'building:part'])?.value;
-        bc.add(prov, id(), polygons, props, useRaw, [...consumedBase, 'name', 'use', 'roofM', 'baseM', 'heightSource'], tileIndex);
+        buildings.add(prov, id(), polygons, props, useRaw, [...consumedBase, 'name', 'use', 'roofM', 'baseM', 'heightSource'], tileIndex);
         return;
       }
       case 'key-area': {
@@ -158,11 +157,11 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
         let category: string | null = categoryProp ? seedCategory(categoryProp.value) : null;
         if (!category) category = keyAreaCategoryFromTags(props) ?? (typeof props.kind === 'string' ? TILEZEN_KEY_AREA_KINDS[props.kind] ?? null : null);
         // A category outside the seed list is a user category, accepted when the layer is explicit.
-        if (!category && categoryProp && (c.file.layer === 'key-area' || layerProp === 'key-area')) category = String(categoryProp.value).trim();
+        if (!category && categoryProp && (ctx.file.layer === 'key-area' || layerProp === 'key-area')) category = String(categoryProp.value).trim();
         if (!category) throw new CimError('a key area needs a category (机场车站, 旅游景点, 公园广场, 图书馆, 医院, 学校, 政务服务中心 or their ids, or a user category with layer "key-area")', { field: categoryProp?.key ?? 'category' });
-        if (isPoly(g)) addKeyArea(c, prov, id(), { polygons: readPolygons(g, gc) }, category, props, consumedBase, tileIndex);
-        else if (g.type === 'Point') addKeyArea(c, prov, id(), { point: readPoint(g, gc) }, category, props, consumedBase, tileIndex);
-        else if (isLine(g)) skip(c, 'key-area-line', 'key-area features drawn as lines (not an area)', record);
+        if (isPoly(g)) addKeyArea(ctx, prov, id(), { polygons: readPolygons(g, gc) }, category, props, consumedBase, tileIndex);
+        else if (g.type === 'Point') addKeyArea(ctx, prov, id(), { point: readPoint(g, gc) }, category, props, consumedBase, tileIndex);
+        else if (isLine(g)) skip(ctx, 'key-area-line', 'key-area features drawn as lines (not an area)', record);
         else throw new CimError(`a key area must be a Polygon, MultiPolygon or Point, got ${g.type}`, { field: 'geometry.type' });
         return;
       }
@@ -170,9 +169,9 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
         const [lon, lat] = readPoint(g, gc);
         const osmCamera = props.man_made === 'surveillance';
         const p = osmCamera ? { ...props, type: props['surveillance:type'] === 'ALPR' ? 'epolice' : 'camera', heading: props['camera:direction'], tilt: props['camera:angle'] } : props;
-        const rec = readDevice(propsFieldSource(p, consumedBase), lon, lat, prov, c.opts, idValue);
-        c.sink.devices.push(rec);
-        c.report.imported.devices++;
+        const rec = readDevice(propsFieldSource(p, consumedBase), lon, lat, prov, ctx.opts, idValue);
+        ctx.sink.devices.push(rec);
+        ctx.report.imported.devices++;
         return;
       }
       case 'road': {
@@ -180,32 +179,32 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
         const cls = explicitRoadClass(pick(props, ROAD_CLASS_KEYS)?.value);
         const attrs = cls ? roadAttributes(props, prov, cls) : roadAttributes(tilezenRoadTags(props), prov);
         if ('skip' in attrs) {
-          if (attrs.kind === 'no-highway' && (c.file.layer === 'road' || layerProp === 'road')) {
+          if (attrs.kind === 'no-highway' && (ctx.file.layer === 'road' || layerProp === 'road')) {
             throw new CimError('a feature of the road layer needs a highway (OSM value) or roadClass (expressway/arterial/secondary/branch/service or 快速路/主干路/次干路/支路)', { field: 'roadClass' });
           }
-          skip(c, attrs.kind, attrs.skip, record);
+          skip(ctx, attrs.kind, attrs.skip, record);
           return;
         }
         if (attrs.reverse) for (const l of lines) reverseLine(l);
         const name = pick(props, ['name', 'name:zh', '名称', '道路名称']);
         const attrsOut: Props = {};
         for (const k of Object.keys(props)) if (![...consumedBase, 'name', ...ROAD_CLASS_KEYS, 'lanes', 'speedLimitKph', 'oneway', 'from', 'to', 'lengthM'].includes(k)) attrsOut[k] = props[k];
-        c.sink.roads.push({ prov, id: id(), lines, roadClass: attrs.roadClass, lanes: attrs.lanes, speedLimitMps: attrs.speedLimitMps, oneway: attrs.oneway, name: name ? readString(name.value) : null, attrs: attrsOut, tileIndex });
-        c.report.imported.roads++;
+        ctx.sink.roads.push({ prov, id: id(), lines, roadClass: attrs.roadClass, lanes: attrs.lanes, speedLimitMps: attrs.speedLimitMps, oneway: attrs.oneway, name: name ? readString(name.value) : null, attrs: attrsOut, tileIndex });
+        ctx.report.imported.roads++;
         return;
       }
       case 'road-node': {
         if (props.signalized === true) {
           const [lon, lat] = readPoint(g, gc);
-          c.sink.signals.push({ prov, id: id(), lonDeg: lon, latDeg: lat });
-          c.report.imported.signals++;
-        } else skip(c, 'road-node', 'road nodes without a signal (the road graph is rebuilt from the links)', record);
+          ctx.sink.signals.push({ prov, id: id(), lonDeg: lon, latDeg: lat });
+          ctx.report.imported.signals++;
+        } else skip(ctx, 'road-node', 'road nodes without a signal (the road graph is rebuilt from the links)', record);
         return;
       }
       case 'signal': {
         const [lon, lat] = readPoint(g, gc);
-        c.sink.signals.push({ prov, id: id(), lonDeg: lon, latDeg: lat });
-        c.report.imported.signals++;
+        ctx.sink.signals.push({ prov, id: id(), lonDeg: lon, latDeg: lat });
+        ctx.report.imported.signals++;
         return;
       }
       case 'scope': {
@@ -215,8 +214,8 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
         const name = pick(props, ['name', '名称']);
         const attrs: Props = {};
         for (const k of Object.keys(props)) if (![...consumedBase, 'name', ...SCOPE_KEYS].includes(k)) attrs[k] = props[k];
-        c.sink.scopes.push({ prov, id: id(), kind: kind as ScopeKind, name: name ? readString(name.value) : null, polygons: readPolygons(g, gc), attrs });
-        c.report.imported.scopes++;
+        ctx.sink.scopes.push({ prov, id: id(), kind: kind as ScopeKind, name: name ? readString(name.value) : null, polygons: readPolygons(g, gc), attrs });
+        ctx.report.imported.scopes++;
         return;
       }
     }
@@ -236,17 +235,6 @@ export function readGeoJSON(input: string | unknown, ctx: ReaderContext): void {
       // not imported is not this import's concern.
     }
   });
-}
-
-function reverseLine(l: number[]): void {
-  for (let i = 0, j = l.length - 2; i < j; i += 2, j -= 2) {
-    const x = l[i];
-    const y = l[i + 1];
-    l[i] = l[j];
-    l[i + 1] = l[j + 1];
-    l[j] = x;
-    l[j + 1] = y;
-  }
 }
 
 /** OSM-style tags of a road feature: its own `highway`, or Tilezen's `kind_detail` (= OSM highway). */

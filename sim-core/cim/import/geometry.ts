@@ -91,3 +91,15 @@ export function readPoint(geometry: { type: string; coordinates: unknown }, g: G
   readPosition(geometry.coordinates, g, 'geometry.coordinates', out);
   return [out[0], out[1]];
 }
+
+/** Reverses a flat x,y (or lon,lat) polyline in place. */
+export function reverseLine(l: number[]): void {
+  for (let i = 0, j = l.length - 2; i < j; i += 2, j -= 2) {
+    const x = l[i];
+    const y = l[i + 1];
+    l[i] = l[j];
+    l[i + 1] = l[j + 1];
+    l[j] = x;
+    l[j + 1] = y;
+  }
+}

@@ -19,6 +19,7 @@ import { CimError } from '../errors.ts';
 import { pointInRing, ringSignedArea } from '../../geom/polygon.ts';
 import { checkLonLat, toWgs84, type CrsName } from './crs.ts';
 import { propsFieldSource, readDevice } from './device-fields.ts';
+import { reverseLine } from './geometry.ts';
 import { parseJsonText } from './json-text.ts';
 import type { LngLatPolygon, Provenance } from './records.ts';
 import { addKeyArea, BuildingCollector, chooseCrs, skip, type ReaderContext } from './reader.ts';
@@ -261,11 +262,7 @@ export function readOsmData(data: OsmData, ctx: ReaderContext): void {
       if ('skip' in attrs) skip(ctx, attrs.kind, attrs.skip, record);
       else {
         const line = wayCoords(w);
-        if (attrs.reverse) {
-          const rev: number[] = [];
-          for (let i = line.length - 2; i >= 0; i -= 2) rev.push(line[i], line[i + 1]);
-          line.splice(0, line.length, ...rev);
-        }
+        if (attrs.reverse) reverseLine(line);
         ctx.sink.roads.push({ prov, id, lines: [line], roadClass: attrs.roadClass, lanes: attrs.lanes, speedLimitMps: attrs.speedLimitMps, oneway: attrs.oneway, name: readString(t.name), attrs: { ...t } });
         ctx.report.imported.roads++;
       }
@@ -352,9 +349,7 @@ function joinRings(pieces: { refs: string[]; coords: number[] }[], file: string,
       const next = left.splice(k, 1)[0];
       if (next.refs[0] !== end) {
         next.refs.reverse();
-        const c: number[] = [];
-        for (let i = next.coords.length - 2; i >= 0; i -= 2) c.push(next.coords[i], next.coords[i + 1]);
-        next.coords = c;
+        reverseLine(next.coords);
       }
       cur.refs.push(...next.refs.slice(1));
       cur.coords.push(...next.coords.slice(2));
