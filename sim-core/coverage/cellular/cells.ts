@@ -9,9 +9,10 @@
  *   from north; a NaN heading means an omnidirectional antenna: `omni`), mechanical downtilt =
  *   `tiltDeg` (NaN → 6°, a usual macro downtilt; put a ledger's *total* downtilt here and leave
  *   `electricalTiltDeg` unset);
- * - attrs: `electricalTiltDeg` (0), `band` ('n78'; or `bandGHz` 3.5 / 2.6 / 0.7 picks n78 / n41 / n28,
- *   another value makes a user-defined band at that frequency with n78's bandwidth and SCS),
- *   `fcGHz`, `channelBandwidthMHz`, `scsKHz`, `ssbEpreDbm` or `txPowerDbm` (see link-budget.ts),
+ * - attrs: `electricalTiltDeg` (0), `band` or `nrBand` ('n78'; or `bandGHz` 3.5 / 2.6 / 0.7 picks
+ *   n78 / n41 / n28, another value makes a user-defined band at that frequency with n78's bandwidth
+ *   and SCS), `fcGHz`, `channelBandwidthMHz` (or `bandwidthMHz`), `scsKHz`, `ssbEpreDbm` or
+ *   `txPowerDbm` (see link-budget.ts),
  *   `feederLossDb` (0: an AAU has no feeder), `scenario` ('uma' | 'umi'; default 'uma', or 'umi' when
  *   the antenna is below 15 m), `siteId` (cells with the same site share one line-of-sight test per
  *   sample; default: cells at the same x, y and height), antenna pattern overrides `hBeamwidthDeg`,
@@ -193,7 +194,7 @@ export function cellSpecsFromCity(city: City, opts: { includeUnhealthy?: boolean
     if (!opts.includeUnhealthy && !d.healthy[i]) continue;
     const a = d.attrs[i] ?? {};
     const bandGHz = num(a.bandGHz);
-    let band = typeof a.band === 'string' ? a.band : undefined;
+    let band = typeof a.band === 'string' ? a.band : typeof a.nrBand === 'string' ? a.nrBand : undefined;
     let fcGHz = num(a.fcGHz);
     if (!band && bandGHz !== undefined) {
       band = bandFromGHz(bandGHz);
@@ -221,7 +222,7 @@ export function cellSpecsFromCity(city: City, opts: { includeUnhealthy?: boolean
       electricalTiltDeg: num(a.electricalTiltDeg),
       band,
       fcGHz,
-      channelBandwidthMHz: num(a.channelBandwidthMHz),
+      channelBandwidthMHz: num(a.channelBandwidthMHz) ?? num(a.bandwidthMHz),
       scsKHz: num(a.scsKHz),
       ssbEpreDbm: num(a.ssbEpreDbm),
       txPowerDbm: num(a.txPowerDbm),

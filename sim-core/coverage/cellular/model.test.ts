@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CityBuilder } from '../../cim/builder.ts';
 import { PrismIndex } from '../../spatial/prism-index.ts';
-import { mulberry32 } from '../../random.ts';
 import { MountedAntenna } from './antenna.ts';
 import { resolveCell, type CellSpec } from './cells.ts';
 import { gridOverBBox, rasterizeFootprints } from './grid.ts';
@@ -9,50 +7,10 @@ import { noisePerReDbm } from './link-budget.ts';
 import { NrCoverageModel, NrSampleSet } from './model.ts';
 import { pathLoss38901 } from './path-loss.ts';
 import { throughWallLossDb } from './o2i.ts';
+import { testCells, testScene } from './test-scene.ts';
 
-const ORIGIN = { lonDeg: 119.16, latDeg: 36.71, heightM: 0 };
-
-/** A 700 m × 700 m block city: 5 × 5 blocks of 2 × 2 buildings, seeded heights. */
-function scene(seed = 7) {
-  const rand = mulberry32(seed);
-  const b = new CityBuilder(ORIGIN);
-  let n = 0;
-  for (let by = 0; by < 5; by++) {
-    for (let bx = 0; bx < 5; bx++) {
-      const x0 = 40 + bx * 130;
-      const y0 = 40 + by * 130;
-      for (let j = 0; j < 2; j++) {
-        for (let i = 0; i < 2; i++) {
-          if (rand() < 0.2) continue;
-          const xa = x0 + i * 50 + 3;
-          const ya = y0 + j * 50 + 3;
-          b.addBuilding({ id: `b${n++}`, rings: [[xa, ya, xa + 42, ya, xa + 42, ya + 42, xa, ya + 42]], roofM: 8 + rand() * 40 });
-        }
-      }
-    }
-  }
-  const city = b.build();
-  return { city, index: PrismIndex.fromBuildings(city.buildings) };
-}
-
-function cells(seed = 3, masts = 6): CellSpec[] {
-  const rand = mulberry32(seed);
-  const out: CellSpec[] = [];
-  for (let m = 0; m < masts; m++) {
-    // masts in the streets (x or y on a street centre line)
-    const onX = rand() < 0.5;
-    const street = 40 + Math.floor(rand() * 6) * 130 - 15;
-    const along = 20 + rand() * 660;
-    const x = onX ? street : along;
-    const y = onX ? along : street;
-    const h = 20 + rand() * 15;
-    const az0 = rand() * 120;
-    for (let k = 0; k < 3; k++) {
-      out.push({ id: `m${m}s${k}`, xM: x, yM: y, heightM: h, azimuthDeg: az0 + 120 * k, mechanicalTiltDeg: 2 + rand() * 6, electricalTiltDeg: rand() * 4, band: rand() < 0.8 ? 'n78' : 'n41' });
-    }
-  }
-  return out;
-}
+const scene = (seed = 7) => testScene(seed);
+const cells = (seed = 3, masts = 6) => testCells(seed, masts);
 
 const EXTENT = { minX: 0, minY: 0, maxX: 700, maxY: 700 };
 
