@@ -37,6 +37,11 @@ export function action<A extends unknown[]>(ctx: CliContext, fn: (...args: A) =>
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `cimtwin … -o - | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const cli = cac('cimtwin');
   const ctx: CliContext = { exitCode: 0, pending: [] };
   const here = dirname(fileURLToPath(import.meta.url));
