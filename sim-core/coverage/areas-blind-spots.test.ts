@@ -52,6 +52,23 @@ describe('blind spots', () => {
         }
   });
 
+  it('follow the area edge exactly when clipped, the grid otherwise', () => {
+    const b = new CityBuilder(ORIGIN);
+    b.addKeyArea({ id: 'off-grid', rings: [[10.3, -5.3, 20.3, -5.3, 20.3, 4.7, 10.3, 4.7]], category: 'park_square' });
+    const city = b.build();
+    const s = new CoverageSession(city, [], { gridM: 1 }); // no camera: all of it is a blind spot
+    const frame = new LocalFrame(city.origin);
+    const minX = (mp: number[][][][]) => Math.min(...mp.flat(2).map(([lon, lat]) => frame.toLocal(lon, lat)[0]));
+    const grid = blindSpots(city, s.samples, s.areaSeen, s.prisms).features[0];
+    const exact = blindSpots(city, s.samples, s.areaSeen, s.prisms, { clip: true }).features[0];
+    expect(grid.properties.exact).toBe(false);
+    expect(exact.properties.exact).toBe(true);
+    // cell centres x = 10.5 … 19.5 are inside: the grid outline starts at the cell edge x = 10, the clipped one at the area edge x = 10.3
+    expect(minX(grid.geometry.coordinates)).toBeCloseTo(10, 3);
+    expect(minX(exact.geometry.coordinates)).toBeCloseTo(10.3, 3);
+    expect(exact.properties.areaM2).toBeLessThan(grid.properties.areaM2);
+  });
+
   it('are empty when everything is seen, and the report carries them with the indicators', () => {
     const b = new CityBuilder(ORIGIN);
     b.addKeyArea({ id: 'sq', rings: [[10, -2, 12, -2, 12, 2, 10, 2]], category: 'park_square' });

@@ -2,19 +2,21 @@
  * Blind spots (盲区): the open ground of each key area that no counting camera sees, as GeoJSON
  * polygons in WGS84 lon/lat, for gap-filling (盲区补点).
  *
- * Each unseen sample stands for its grid cell (gridM × gridM around it). Per area, unseen cells are
- * merged into rectangles (runs along a row, stacked over identical runs in the next rows), the
- * rectangles are unioned with polyclip-ts, clipped to the area polygon and the footprints of
- * ground-standing buildings are cut out. So the polygons follow the area's boundary and the buildings
- * exactly, and the grid elsewhere (a staircase at gridM resolution). An area represented by a single
+ * Each unseen sample stands for its grid cell (gridM × gridM around it). Per area, the outline of the
+ * unseen cells is traced exactly on the grid (areas-cell-outline.ts): a staircase at gridM resolution
+ * that may overhang the area's edge and building walls by up to half a cell, exactly as the samples
+ * do. With `clip`, the outline is also clipped to the area polygon and the footprints of
+ * ground-standing buildings are cut out with polyclip-ts, so the polygons follow those edges exactly
+ * (about ten times slower: polyclip-ts works in arbitrary precision). An area represented by a single
  * point (smaller than a cell) is a blind spot as a whole when its point is unseen.
  */
-import { difference, intersection, union, type Geom } from 'polyclip-ts';
+import { difference, intersection } from 'polyclip-ts';
 import { LocalFrame } from '../cim/frame.ts';
 import type { City } from '../cim/types.ts';
 import { tablePolygonBBox } from '../geom/polygon.ts';
 import type { PrismIndex } from '../spatial/prism-index.ts';
 import type { AreaSamples } from './areas.ts';
+import { outlineCells } from './areas-cell-outline.ts';
 
 type Ring = [number, number][];
 type Poly = Ring[];
@@ -36,8 +38,9 @@ export interface BlindSpotFeature {
     /** Area of the blind-spot polygons, m² (local frame). */
     areaM2: number;
     /**
-     * False when polygon clipping failed on this area and the polygons are the grid cells of the unseen
-     * samples, not clipped to the area or cut around buildings (they then overhang by up to half a cell).
+     * True when the outline follows the area's edge and the building walls exactly (clipped with
+     * polyclip-ts); false for the grid outline (clipping not asked for, or polyclip failed on this
+     * area), which may overhang those edges by up to half a cell.
      */
     exact: boolean;
   };
@@ -67,7 +70,6 @@ function tablePoly(ringStart: Uint32Array, vertexStart: Uint32Array, xy: Float64
  */
 const mm = (v: number) => Math.round(v * 1000) / 1000;
 
-const rectPoly = (x0: number, y0: number, x1: number, y1: number): Poly => [[[mm(x0), mm(y0)], [mm(x1), mm(y0)], [mm(x1), mm(y1)], [mm(x0), mm(y1)], [mm(x0), mm(y0)]]];
 
 function ringArea(ring: Ring): number {
   let s = 0;
@@ -82,55 +84,36 @@ function multiArea(mp: Poly[]): number {
   return a;
 }
 
-/**
- * Unseen cells of slot `slot` merged into rectangles: runs of consecutive cells along each row, and a
- * run stacked onto the previous row's identical run. Samples are stored row by row (j, then i).
- */
-function unseenRectangles(samples: AreaSamples, slot: number, seen: ArrayLike<number>): Poly[] {
+/** Outline of the unseen cells of slot `slot` (traced exactly on the grid), in local metres. */
+function unseenOutline(samples: AreaSamples, slot: number, seen: ArrayLike<number>): Poly[] {
   const g = samples.gridM;
-  const open = new Map<string, number[]>(); // "i0:i1" → [i0, i1, j0, j1] still growing
-  const done: number[][] = [];
-  let row = Number.NaN;
-  let rowRuns: number[][] = [];
-  const closeRow = () => {
-    const next = new Map<string, number[]>();
-    for (const [i0, i1] of rowRuns) {
-      const key = `${i0}:${i1}`;
-      const prev = open.get(key);
-      if (prev && prev[3] === row - 1) {
-        prev[3] = row;
-        next.set(key, prev);
-        open.delete(key);
-      } else next.set(key, [i0, i1, row, row]);
-    }
-    for (const r of open.values()) done.push(r);
-    open.clear();
-    for (const [k, v] of next) open.set(k, v);
-    rowRuns = [];
-  };
+  let i0 = Infinity, j0 = Infinity, i1 = -Infinity, j1 = -Infinity;
   for (let s = samples.areaStart[slot]; s < samples.areaStart[slot + 1]; s++) {
     if (seen[s] > 0) continue;
     const i = samples.cellI[s], j = samples.cellJ[s];
-    if (j !== row) {
-      if (!Number.isNaN(row)) closeRow();
-      row = j;
-    }
-    const last = rowRuns[rowRuns.length - 1];
-    if (last && last[1] === i - 1) last[1] = i;
-    else rowRuns.push([i, i]);
+    if (i < i0) i0 = i;
+    if (i > i1) i1 = i;
+    if (j < j0) j0 = j;
+    if (j > j1) j1 = j;
   }
-  if (!Number.isNaN(row)) {
-    closeRow();
-    for (const r of open.values()) done.push(r);
-  }
-  return done.map(([i0, i1, j0, j1]) => rectPoly(i0 * g, j0 * g, (i1 + 1) * g, (j1 + 1) * g));
+  if (i0 > i1) return [];
+  const w = i1 - i0 + 1, h = j1 - j0 + 1;
+  const filled = new Uint8Array(w * h);
+  for (let s = samples.areaStart[slot]; s < samples.areaStart[slot + 1]; s++) if (!(seen[s] > 0)) filled[(samples.cellJ[s] - j0) * w + (samples.cellI[s] - i0)] = 1;
+  return outlineCells(filled, w, h).map((poly) =>
+    poly.map((ring) => {
+      const r: Ring = ring.map(([x, y]) => [mm((x + i0) * g), mm((y + j0) * g)]);
+      r.push([r[0][0], r[0][1]]);
+      return r;
+    }),
+  );
 }
 
 /**
  * Blind-spot polygons of every sampled area with unseen samples. `seen[s] > 0` marks sample `s` seen
  * (a session's `areaSeen`). Polygons are in WGS84 lon/lat (via the city's {@link LocalFrame}).
  */
-export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<number>, prisms: PrismIndex): BlindSpotCollection {
+export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<number>, prisms: PrismIndex, options: { clip?: boolean } = {}): BlindSpotCollection {
   const ka = city.keyAreas;
   const frame = new LocalFrame(city.origin);
   const features: BlindSpotFeature[] = [];
@@ -143,11 +126,10 @@ export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<num
     for (let s = samples.areaStart[slot]; s < samples.areaStart[slot + 1]; s++) if (!(seen[s] > 0)) unseen++;
     if (n === 0 || unseen === 0) continue;
     const areaPoly = tablePoly(ka.ringStart, ka.vertexStart, ka.xyM, a);
-    const rects = samples.representative[slot] ? [areaPoly] : unseenRectangles(samples, slot, seen);
-    let shape: Poly[];
-    let exact = true;
-    try {
-      const cells: Geom = rects.length === 1 ? rects[0] : union(rects[0], ...rects.slice(1));
+    const cells: Poly[] = samples.representative[slot] ? [areaPoly] : unseenOutline(samples, slot, seen);
+    let shape: Poly[] = cells;
+    let clipped = false;
+    if (options.clip) try {
       shape = intersection(cells, areaPoly);
       // Cut out the footprints of ground-standing buildings over the area.
       tablePolygonBBox(ka.ringStart, ka.vertexStart, ka.xyM, a, bb);
@@ -158,14 +140,10 @@ export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<num
         }
       }
       if (holes.length && shape.length) shape = difference(shape, ...holes);
+      clipped = true;
     } catch {
-      // polyclip could not close a ring on this input: fall back to the unclipped cell union, or the cells.
-      exact = false;
-      try {
-        shape = rects.length === 1 ? [rects[0]] : union(rects[0], ...rects.slice(1));
-      } catch {
-        shape = rects;
-      }
+      // polyclip could not close a ring on this input: keep the unclipped outline of the cells.
+      shape = cells;
     }
     if (!shape.length) continue;
     const coordinates = shape.map((poly) =>
@@ -189,7 +167,7 @@ export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<num
         sampleCount: n,
         unseenPercent: Math.round((1e6 * 100 * unseen) / n) / 1e6,
         areaM2: Math.round(multiArea(shape) * 100) / 100,
-        exact,
+        exact: clipped,
       },
     });
   }

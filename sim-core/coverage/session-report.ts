@@ -85,8 +85,15 @@ export interface CoverageReport {
   indicators: SimulatedIndicatorValues;
 }
 
+export interface ReportOptions {
+  /** Compute blind spots (default true). */
+  blindSpots?: boolean;
+  /** Clip blind spots to the area polygons and cut them around buildings (slower; default false). */
+  clipBlindSpots?: boolean;
+}
+
 /** The camera section of the report for the session's current state. */
-export function cameraSection(session: CoverageSession, options: { blindSpots?: boolean } = {}): CameraSection {
+export function cameraSection(session: CoverageSession, options: ReportOptions = {}): CameraSection {
   const city = session.city;
   const o = session.options;
   const cams = session.cameras();
@@ -158,7 +165,7 @@ export function cameraSection(session: CoverageSession, options: { blindSpots?: 
     cameras: { total: cams.length, byKind, hd, healthy, networked, ptz, countedForHealth: counted, mountedInBuilding, assumedDefaults },
     areas,
     intersections,
-    blindSpots: options.blindSpots === false ? { type: 'FeatureCollection', features: [] } : blindSpots(city, session.samples, session.areaSeen, session.prisms),
+    blindSpots: options.blindSpots === false ? { type: 'FeatureCollection', features: [] } : blindSpots(city, session.samples, session.areaSeen, session.prisms, { clip: options.clipBlindSpots }),
     notes,
   };
 }
@@ -178,7 +185,7 @@ function areasOfCamera(session: CoverageSession, id: string, x: number, y: numbe
 }
 
 /** The whole report: city summary, the camera section and the indicator values at the top level. */
-export function coverageReport(session: CoverageSession, options: { blindSpots?: boolean } = {}): CoverageReport {
+export function coverageReport(session: CoverageSession, options: ReportOptions = {}): CoverageReport {
   const city = session.city;
   return {
     format: COVERAGE_REPORT_FORMAT,

@@ -42,6 +42,7 @@ interface CoverageFlags {
   anyResolution?: boolean;
   scope?: unknown;
   blindSpots?: unknown;
+  clipBlindSpots?: boolean;
   maxFileMb?: unknown;
 }
 
@@ -149,6 +150,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--any-resolution', 'Let cameras below the HD threshold cover areas too')
     .option('--scope <id>', 'Count only intersections inside this city scope (e.g. the 中心城区)')
     .option('--blind-spots <file>', 'Also write the blind spots as a GeoJSON FeatureCollection')
+    .option('--clip-blind-spots', 'Clip blind spots to the area outlines and cut them around buildings (exact edges, slower)')
     .option('-o, --output [file]', 'Report JSON; - or omitted = stdout')
     .option('--max-file-mb <mb>', 'Refuse input files larger than this', { default: DEFAULT_MAX_FILE_MB })
     .example('cimtwin coverage city.json -o report.json')
@@ -173,7 +175,7 @@ export function register(cli: CAC, ctx: CliContext): void {
         } else if (flags.mergeDevices) throw new Error('--merge-devices needs --devices <file>');
         const cameras = camerasFor(city, cityFile, ledger, String(flags.devices), !!flags.mergeDevices);
         const session = new CoverageSession(city, cameras, options);
-        const report = coverageReport(session);
+        const report = coverageReport(session, { clipBlindSpots: !!flags.clipBlindSpots });
         const computedAt = new Date().toISOString();
         for (const v of Object.values(report.indicators)) v.computedAt = computedAt;
 
