@@ -2,8 +2,9 @@
  * The `nr5g` section of a `cimtwin coverage` report and its indicator value
  * (`nr5g_key_area_coverage`, percent, count-based: covered 5G-set areas ÷ 5G-set areas), plus the
  * coverage-hole layer: for every area of the 5G set that fails the rule, the open ground whose samples
- * miss the threshold, as WGS84 GeoJSON polygons (grid cells merged and clipped to the area and around
- * the buildings, by the blind-spot tracer of sim-core/coverage/areas-blind-spots.ts).
+ * miss the threshold, as WGS84 GeoJSON polygons: the grid cells of those samples merged, by the
+ * blind-spot tracer of sim-core/coverage/areas-blind-spots.ts (with `clipHoles`, clipped to the area
+ * polygon and cut around the buildings).
  */
 import type { City } from '../../cim/types.ts';
 import type { SimulatedIndicatorValues } from '../../indicators/values.ts';
@@ -87,6 +88,8 @@ export interface Nr5gReportOptions extends Nr5gAreaOptions {
   rasterScopeId?: string | null;
   /** Hole polygons for failing areas only (default) or for every area with samples below the threshold. */
   holes?: 'failing' | 'all';
+  /** Clip the hole polygons to the areas and around the buildings (slower; default false). */
+  clipHoles?: boolean;
 }
 
 export const NR5G_BASIS = [
@@ -169,7 +172,7 @@ export function nr5gReport(
 
   // holes
   const flags = session.coveredFlags();
-  const spots = blindSpots(city, s, flags, prisms);
+  const spots = blindSpots(city, s, flags, prisms, { clip: !!options.clipHoles });
   const failing = new Set(areas.filter((a) => !a.covered).map((a) => a.id));
   const features: Nr5gHoleFeature[] = spots.features
     .filter((f) => options.holes === 'all' || failing.has(f.properties.areaId))
