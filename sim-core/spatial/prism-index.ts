@@ -18,8 +18,9 @@
  * - the ground under a raised part (base above the target height) is reachable from below the base.
  *
  * **How.** A flatbush R-tree over the footprint boxes, walked with our own stack (module scratch, no
- * allocation per ray) and a segment-vs-box slab test, pruned in height by each tree node's lowest base
- * and highest roof. At a leaf, the segment is clipped to the prism's open z-range and the 2D part is
+ * allocation per ray): inner nodes by their box and their lowest base / highest roof against the
+ * segment's box and height range, leaves by a slab test that also bounds the segment's height over the
+ * footprint's box. At a leaf, the segment is clipped to the prism's open z-range and the 2D part is
  * tested against the footprint: a proper crossing of an edge inside the z-window blocks at once;
  * otherwise the window is split at every vertex touch / collinear overlap and the middle of each piece
  * is classified strictly inside or not.
@@ -330,6 +331,7 @@ export class PrismIndex {
     const sMinX = (ax < bx ? ax : bx) - e, sMaxX = (ax > bx ? ax : bx) + e;
     const sMinY = (ay < by ? ay : by) - e, sMaxY = (ay > by ? ay : by) + e;
     const invDx = dx === 0 ? 0 : 1 / dx, invDy = dy === 0 ? 0 : 1 / dy;
+    const zMin = az < bz ? az : bz, zMax = az > bz ? az : bz;
     let best = Infinity;
     let stack: Int32Array = STACK;
     let sp = 0;
@@ -341,8 +343,26 @@ export class PrismIndex {
       const end = Math.min(nodeIndex + nodeSize * 4, levelBounds[level]);
       const isNode = nodeIndex >= leafEnd4;
       for (let pos = nodeIndex; pos < end; pos += 4) {
-        const x0 = boxes[pos] - e, y0 = boxes[pos + 1] - e, x1 = boxes[pos + 2] + e, y1 = boxes[pos + 3] + e;
-        if (x0 > sMaxX || x1 < sMinX || y0 > sMaxY || y1 < sMinY) continue;
+        // Box against the segment's box, loading lazily (most boxes fail the first or second test).
+        const bx0 = boxes[pos];
+        if (bx0 > sMaxX) continue;
+        const by0 = boxes[pos + 1];
+        if (by0 > sMaxY) continue;
+        const bx1 = boxes[pos + 2];
+        if (bx1 < sMinX) continue;
+        const by1 = boxes[pos + 3];
+        if (by1 < sMinY) continue;
+        if (isNode) {
+          // Inner node: the box test and the segment's overall height range only (a slab test here
+          // costs more than it prunes, measured); the exact work waits for the leaves.
+          const k = pos >> 2;
+          if (zMin >= nodeMaxRoofM[k] || zMax <= nodeMinBaseM[k]) continue;
+          if (sp + 2 > stack.length) stack = growStack();
+          stack[sp++] = indices[k];
+          stack[sp++] = level - 1;
+          continue;
+        }
+        const x0 = bx0 - e, y0 = by0 - e, x1 = bx1 + e, y1 = by1 + e;
         // Slab test: the parameter interval [t0, t1] of the segment inside the box.
         let t0 = 0, t1 = best < 1 ? best : 1;
         if (dx !== 0) {
@@ -367,15 +387,11 @@ export class PrismIndex {
         }
         if (t0 > t1) continue;
         const k = pos >> 2;
-        // Height pruning: the segment's z over the part of it inside this box.
+        // Leaf: height pruning with the segment's z over the part of it inside the footprint's box.
         const za = az + t0 * dz, zb = az + t1 * dz;
         if ((za < zb ? za : zb) >= nodeMaxRoofM[k] || (za > zb ? za : zb) <= nodeMinBaseM[k]) continue;
         const index = indices[k];
-        if (isNode) {
-          if (sp + 2 > stack.length) stack = growStack();
-          stack[sp++] = index;
-          stack[sp++] = level - 1;
-        } else if (index !== skip) {
+        if (index !== skip) {
           const t = this.prismEntryT(index, ax, ay, az, dx, dy, dz, t0, t1, anyHit);
           if (t < best) {
             best = t;
