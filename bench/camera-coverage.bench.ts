@@ -268,12 +268,17 @@ function occlusionPeer(prisms: PrismIndex, cameras: CameraSpec[], lo: number, hi
   };
   let blockedA = 0, blockedB = 0;
   for (let k = 0; k < 5000; k++) viaWalk(k), viaSearch(k); // warm-up
-  let t = performance.now();
-  for (let k = 0; k < nRays; k++) if (viaWalk(k)) blockedA++;
-  const tWalk = performance.now() - t;
-  t = performance.now();
-  for (let k = 0; k < nRays; k++) if (viaSearch(k)) blockedB++;
-  const tSearch = performance.now() - t;
+  // Alternate the two, three rounds each, and keep each one's best round (the machine may be shared).
+  let tWalk = Infinity, tSearch = Infinity;
+  for (let round = 0; round < 3; round++) {
+    blockedA = blockedB = 0;
+    let t = performance.now();
+    for (let k = 0; k < nRays; k++) if (viaSearch(k)) blockedB++;
+    tSearch = Math.min(tSearch, performance.now() - t);
+    t = performance.now();
+    for (let k = 0; k < nRays; k++) if (viaWalk(k)) blockedA++;
+    tWalk = Math.min(tWalk, performance.now() - t);
+  }
   if (blockedA !== blockedB) throw new Error(`occlusion peers disagree: ${blockedA} vs ${blockedB} blocked rays`);
   const mrays = (n: number, tMs: number) => ((n / tMs) * 1000) / 1e6;
   console.log(`occlusion, ${nRays} rays camera → ground ${lo}–${hi} m (${((100 * blockedA) / nRays).toFixed(1)}% blocked, both agree)`);

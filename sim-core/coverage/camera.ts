@@ -88,8 +88,8 @@ export interface CameraDefaults {
 }
 
 /**
- * Documented defaults. Surveillance camera: a 1080p fixed bullet with a 60° lens (a 6 mm lens class on a
- * 1/2.8" sensor), tilted 15° down, designed for observation. E-police camera: a 5 MP (2448 × 2048)
+ * Documented defaults. Surveillance camera: a 1080p fixed bullet with a 60° lens (between the common
+ * 4 mm and 6 mm lenses of a 1/2.8" bullet, about 87° and 54°), tilted 15° down, designed for observation. E-police camera: a 5 MP (2448 × 2048)
  * enforcement camera with a 30° lens, tilted 12° down, designed for recognition (number plates).
  * A missing heading is assumed north and flagged in `assumed`.
  */
