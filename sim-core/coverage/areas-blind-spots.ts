@@ -16,7 +16,7 @@ import type { City } from '../cim/types.ts';
 import { tablePolygonBBox } from '../geom/polygon.ts';
 import type { PrismIndex } from '../spatial/prism-index.ts';
 import type { AreaSamples } from './areas.ts';
-import { outlineCells } from './areas-cell-outline.ts';
+import { outlineCells, pairsSignedArea } from './areas-cell-outline.ts';
 
 type Ring = [number, number][];
 type Poly = Ring[];
@@ -71,16 +71,10 @@ function tablePoly(ringStart: Uint32Array, vertexStart: Uint32Array, xy: Float64
 const mm = (v: number) => Math.round(v * 1000) / 1000;
 
 
-function ringArea(ring: Ring): number {
-  let s = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
-  return Math.abs(s / 2);
-}
-
 /** Area of a polyclip multipolygon (outer rings minus holes), m². */
 function multiArea(mp: Poly[]): number {
   let a = 0;
-  for (const p of mp) p.forEach((ring, k) => (a += k === 0 ? ringArea(ring) : -ringArea(ring)));
+  for (const p of mp) p.forEach((ring, k) => (a += (k === 0 ? 1 : -1) * Math.abs(pairsSignedArea(ring))));
   return a;
 }
 

@@ -66,7 +66,7 @@ export function outlineCells(filled: Uint8Array, w: number, h: number): CellPoly
     } while (slot !== start);
     // The start vertex is redundant when the ring arrives and leaves in the same direction.
     if (ring.length > 1 && out[start] === prevDir) ring.shift();
-    const area = signedArea(ring);
+    const area = pairsSignedArea(ring);
     if (area > 0) outers.push({ ring, area });
     else holes.push(ring);
   }
@@ -86,7 +86,8 @@ export function outlineCells(filled: Uint8Array, w: number, h: number): CellPoly
   return polys;
 }
 
-function signedArea(ring: [number, number][]): number {
+/** Signed area of a ring of [x, y] pairs (> 0 counter-clockwise). */
+export function pairsSignedArea(ring: readonly (readonly [number, number] | number[])[]): number {
   let s = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
   return s / 2;

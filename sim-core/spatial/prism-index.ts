@@ -31,6 +31,7 @@
  */
 import Flatbush from 'flatbush';
 import type { BuildingTable } from '../cim/types.ts';
+import { pointInTablePolygon } from '../geom/polygon.ts';
 
 /** First byte of a serialised PrismIndex. */
 export const PRISM_INDEX_MAGIC = 0xc7;
@@ -291,17 +292,7 @@ export class PrismIndex {
 
   /** Even-odd point-in-footprint test for building `b` (boundary points may go either way). */
   footprintParity(b: number, x: number, y: number): boolean {
-    const xy = this.xyM;
-    const vs = this.vertexStart;
-    let inside = false;
-    for (let r = this.ringStart[b]; r < this.ringStart[b + 1]; r++) {
-      const v0 = vs[r], v1 = vs[r + 1];
-      for (let i = v0, j = v1 - 1; i < v1; j = i++) {
-        const xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
-        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-    return inside;
+    return pointInTablePolygon(x, y, this.ringStart, this.vertexStart, this.xyM, b);
   }
 
   /** Strictly inside the footprint of building `b`: inside by parity and farther than CONTACT_EPS_M from every edge. */
