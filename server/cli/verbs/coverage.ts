@@ -23,6 +23,9 @@ import { CoverageSession, type CoverageOptions } from '../../../sim-core/coverag
 import { coverageReport, type CoverageReport } from '../../../sim-core/coverage/session-report.ts';
 import { DEFAULT_MAX_FILE_MB, readCityFile, readInputFile } from '../../io/read-input.ts';
 import { writeFileAtomic } from '../../io/write-atomic.ts';
+import { nr5gReport } from '../../../sim-core/coverage/cellular/report.ts';
+import { SPACING_METRICS } from '../../../sim-core/coverage/weather/spacing.ts';
+import { weatherReport } from '../../../sim-core/coverage/weather/report.ts';
 import { action, type CliContext } from '../main.ts';
 import { rawOptionValues } from './score.ts';
 
@@ -44,6 +47,18 @@ interface CoverageFlags {
   blindSpots?: unknown;
   clipBlindSpots?: boolean;
   maxFileMb?: unknown;
+  // 5G and weather sections (sim-core/coverage/cellular, sim-core/coverage/weather)
+  nr5g?: boolean;
+  nr5gGridM?: unknown;
+  rsrpThresholdDbm?: unknown;
+  nr5gRulePercent?: unknown;
+  sinrThresholdDb?: unknown;
+  nr5gRasterM?: unknown;
+  nr5gHoles?: unknown;
+  weather?: boolean;
+  weatherMetric?: unknown;
+  weatherThresholdKm?: unknown;
+  weatherScope?: unknown;
 }
 
 /** A number flag in (lo, hi], or [lo, hi] with `loInclusive`. */
@@ -151,6 +166,17 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--scope <id>', 'Count only intersections inside this city scope (e.g. the 中心城区)')
     .option('--blind-spots <file>', 'Also write the blind spots as a GeoJSON FeatureCollection')
     .option('--clip-blind-spots', 'Clip blind spots to the area outlines and cut them around buildings (exact edges, slower)')
+    .option('--no-nr5g', 'Leave out the 5G section (SS-RSRP of the city\'s cell5g devices over the 5G key-area set)')
+    .option('--nr5g-grid-m <m>', '5G key-area sample spacing, metres (default 5)')
+    .option('--rsrp-threshold-dbm <dBm>', 'SS-RSRP a 5G sample needs (default -105; write negatives as --rsrp-threshold-dbm=-110)')
+    .option('--nr5g-rule-percent <p>', 'A 5G key area counts as covered when at least this share of its samples pass (default 95)')
+    .option('--sinr-threshold-db <dB>', 'Also require this SS-SINR, e.g. --sinr-threshold-db=-3 (default: no SINR condition)')
+    .option('--nr5g-raster-m <m>', 'Also compute an SS-RSRP raster over the 城区 at this cell size and summarise it')
+    .option('--nr5g-holes <file>', 'Also write the 5G coverage holes of failing areas as GeoJSON')
+    .option('--no-weather', 'Leave out the weather-station spacing section')
+    .option('--weather-metric <m>', `Metric that decides the weather-station spacing: ${SPACING_METRICS.join(' | ')} (default mean-spacing)`)
+    .option('--weather-threshold-km <km>', 'Spacing the stations must stay below, km (default 5)')
+    .option('--weather-scope <id>', 'Scope for the weather stations (default the 城区)')
     .option('-o, --output [file]', 'Report JSON; - or omitted = stdout')
     .option('--max-file-mb <mb>', 'Refuse input files larger than this', { default: DEFAULT_MAX_FILE_MB })
     .example('cimtwin coverage city.json -o report.json')
@@ -175,16 +201,46 @@ export function register(cli: CAC, ctx: CliContext): void {
         } else if (flags.mergeDevices) throw new Error('--merge-devices needs --devices <file>');
         const cameras = camerasFor(city, cityFile, ledger, String(flags.devices), !!flags.mergeDevices);
         const session = new CoverageSession(city, cameras, options);
-        const report = coverageReport(session, { clipBlindSpots: !!flags.clipBlindSpots });
+        const report: CoverageReport & { nr5g?: unknown; weather?: unknown } = coverageReport(session, { clipBlindSpots: !!flags.clipBlindSpots });
+        const extraLines: string[] = [];
+        const weatherOptions = {
+          metric: pick('weather-metric', flags.weatherMetric, SPACING_METRICS),
+          thresholdKm: num('weather-threshold-km', flags.weatherThresholdKm, 0, 1000),
+          scopeId: flags.weatherScope === undefined ? undefined : String(flags.weatherScope),
+        };
+        if (flags.nr5gHoles === true) throw new Error('--nr5g-holes needs a file name');
+        let nr5gHoles: string | null = null;
+        if (flags.nr5g !== false) {
+          const n = nr5gReport(city, session.prisms, {
+            gridM: num('nr5g-grid-m', flags.nr5gGridM, 0, 100),
+            rsrpThresholdDbm: num('rsrp-threshold-dbm', flags.rsrpThresholdDbm, -160, 0, true),
+            rulePercent: num('nr5g-rule-percent', flags.nr5gRulePercent, 0, 100),
+            sinrThresholdDb: num('sinr-threshold-db', flags.sinrThresholdDb, -30, 60, true) ?? null,
+            rasterCellM: num('nr5g-raster-m', flags.nr5gRasterM, 0, 1000) ?? null,
+          });
+          report.nr5g = n.nr5g;
+          Object.assign(report.indicators, n.indicators);
+          const v = n.indicators.nr5g_key_area_coverage;
+          extraLines.push(`  5G: ${n.nr5g.cells.total} cells; key areas covered ${v ? `${v.value.toFixed(1)}% (${v.numerator}/${v.denominator})` : 'n/a'}; ${n.nr5g.holes.features.length} failing areas with holes`, ...n.nr5g.notes.map((t) => `  note: ${t}`));
+          if (flags.nr5gHoles !== undefined) nr5gHoles = `${JSON.stringify(n.nr5g.holes)}\n`;
+        }
+        if (flags.weather !== false) {
+          const w = weatherReport(city, weatherOptions);
+          report.weather = w.weather;
+          Object.assign(report.indicators, w.indicators);
+          const d = w.weather?.spacing.decision;
+          extraLines.push(`  weather stations: ${d ? `${w.weather!.spacing.stationCount} in ${w.weather!.scope.kind}, ${d.metric} ${d.valueKm !== null ? `${d.valueKm.toFixed(2)} km` : `${d.valuePercent?.toFixed(1)}%`} → ${d.meets ? 'meets' : 'does not meet'} ${d.rule}` : 'n/a'}`, ...w.notes.map((t) => `  note: ${t}`));
+        }
         const computedAt = new Date().toISOString();
         for (const v of Object.values(report.indicators)) v.computedAt = computedAt;
 
         const text = `${JSON.stringify(report, null, 2)}\n`;
         if (flags.blindSpots !== undefined && flags.blindSpots !== true) writeFileAtomic(String(flags.blindSpots), `${JSON.stringify(report.camera.blindSpots)}\n`);
         else if (flags.blindSpots === true) throw new Error('--blind-spots needs a file name');
+        if (nr5gHoles !== null) writeFileAtomic(String(flags.nr5gHoles), nr5gHoles);
         if (output === '-') process.stdout.write(text);
         else writeFileAtomic(output, text);
-        process.stderr.write(`${summaryLine(report)}\n`);
+        process.stderr.write(`${[summaryLine(report), ...extraLines].join('\n')}\n`);
       }),
     );
 }
