@@ -304,28 +304,42 @@ export class CityBuilder {
 
   build(): City {
     const nNodes = this.n.ids.length;
-    // Intersection class = second-highest class among distinct incident links; major = highest.
-    const best = new Int16Array(nNodes).fill(ROAD_CLASSES.length);
-    const second = new Int16Array(nNodes).fill(ROAD_CLASSES.length);
+    // Intersection class: the through road of the highest class takes up to two of the node's links
+    // (one each side); the class of the best remaining link is the intersection's. So an arterial
+    // crossing an arterial is an arterial intersection, while a 支路 T-junction on a through arterial is
+    // a 支路 intersection ("支路路口", excluded from DB37/T 3890's important intersections).
+    const nCls = ROAD_CLASSES.length;
+    const counts = new Uint16Array(nNodes * nCls);
     const degree = new Uint8Array(nNodes);
     const bump = (node: number, cls: number) => {
       if (degree[node] < 255) degree[node]++;
-      if (cls < best[node]) {
-        second[node] = best[node];
-        best[node] = cls;
-      } else if (cls < second[node]) second[node] = cls;
+      counts[node * nCls + cls]++;
     };
     for (let i = 0; i < this.l.ids.length; i++) {
       bump(this.l.from[i], this.l.cls[i]);
       if (this.l.to[i] !== this.l.from[i]) bump(this.l.to[i], this.l.cls[i]);
     }
-    const last = ROAD_CLASSES.length - 1;
     const classCode = new Uint8Array(nNodes);
     const majorClassCode = new Uint8Array(nNodes);
     for (let i = 0; i < nNodes; i++) {
-      majorClassCode[i] = Math.min(best[i], last);
-      // A dead end or mid-link node takes the class of its road.
-      classCode[i] = Math.min(degree[i] >= 2 ? second[i] : best[i], last);
+      let major = -1;
+      let cls = -1;
+      for (let c = 0; c < nCls; c++) {
+        let k = counts[i * nCls + c];
+        if (k === 0) continue;
+        if (major < 0) {
+          major = c;
+          k -= Math.min(k, 2); // the through road
+        }
+        if (k > 0) {
+          cls = c;
+          break;
+        }
+      }
+      if (major < 0) major = nCls - 1; // isolated node
+      majorClassCode[i] = major;
+      // A dead end or a mid-link node takes the class of its road.
+      classCode[i] = cls < 0 ? major : cls;
     }
     const bp = this.b.poly.freeze();
     const ap = this.a.poly.freeze();

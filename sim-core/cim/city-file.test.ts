@@ -42,27 +42,31 @@ describe('CityBuilder', () => {
     const c = smallCity();
     const n2 = c.roadNodes.ids.indexOf('n2');
     expect(c.roadNodes.degree[n2]).toBe(4);
-    // arterial × arterial × secondary × branch: second-highest distinct class rank is arterial (two arterials)
+    // arterial through, a secondary and a branch join: the secondary is the best crossing road
+    expect(c.roadNodes.classCode[n2]).toBe(2);
     expect(c.roadNodes.majorClassCode[n2]).toBe(1);
     expect(isImportantIntersection(c, n2)).toBe(true);
     expect(isImportantIntersection(c, c.roadNodes.ids.indexOf('n4'))).toBe(false); // dead end
   });
 
-  it('classes an arterial × branch crossing as a 支路 intersection, excluded from important ones', () => {
+  it('classes a 支路 joining a through arterial as a 支路 intersection, and an arterial ending on a 支路 too', () => {
     const b = new CityBuilder({ lonDeg: 119.16, latDeg: 36.71, heightM: 0 });
     for (const [id, x, y] of [['c', 0, 0], ['e', 100, 0], ['w', -100, 0], ['n', 0, 100]] as const) b.addRoadNode({ id, xM: x, yM: y });
     b.addRoadLink({ id: 'a', fromId: 'w', toId: 'c', roadClass: 'arterial', lanes: 4, speedLimitMps: 14, xyM: [-100, 0, 0, 0] });
     b.addRoadLink({ id: 'b', fromId: 'c', toId: 'e', roadClass: 'arterial', lanes: 4, speedLimitMps: 14, xyM: [0, 0, 100, 0] });
     b.addRoadLink({ id: 'z', fromId: 'c', toId: 'n', roadClass: 'branch', lanes: 2, speedLimitMps: 8, xyM: [0, 0, 0, 100] });
     const c = b.build();
-    // two arterials meet (the through road) and a branch: class = second highest = arterial
-    expect(c.roadNodes.classCode[0]).toBe(1);
+    // the arterial runs through (two links) and a branch joins: a 支路 intersection, not important
+    expect(c.roadNodes.classCode[0]).toBe(3);
+    expect(c.roadNodes.majorClassCode[0]).toBe(1);
+    expect(isImportantIntersection(c, 0)).toBe(false);
     const b2 = new CityBuilder({ lonDeg: 119.16, latDeg: 36.71, heightM: 0 });
     for (const [id, x, y] of [['c', 0, 0], ['e', 100, 0], ['n', 0, 100], ['s', 0, -100]] as const) b2.addRoadNode({ id, xM: x, yM: y });
     b2.addRoadLink({ id: 'a', fromId: 'c', toId: 'e', roadClass: 'arterial', lanes: 4, speedLimitMps: 14, xyM: [0, 0, 100, 0] });
     b2.addRoadLink({ id: 'y', fromId: 'c', toId: 'n', roadClass: 'branch', lanes: 2, speedLimitMps: 8, xyM: [0, 0, 0, 100] });
     b2.addRoadLink({ id: 'z', fromId: 'c', toId: 's', roadClass: 'branch', lanes: 2, speedLimitMps: 8, xyM: [0, 0, 0, -100] });
     const c2 = b2.build();
+    // an arterial ends on a through 支路: one of the two roads is a 支路, so it is a 支路 intersection
     expect(c2.roadNodes.classCode[0]).toBe(3);
     expect(isImportantIntersection(c2, 0)).toBe(false);
   });

@@ -23,8 +23,8 @@ export function isIntersection(city: City, node: number): boolean {
 }
 
 /**
- * DB37/T 3890 counts "城市重要路口,不包含支路路口" (001@14464): intersections whose class (the
- * second-highest road meeting there) is above 支路. `excluded` lists the classes left out.
+ * DB37/T 3890 counts "城市重要路口,不包含支路路口" (001@14464): intersections whose class (the best
+ * road crossing or joining the through road, see RoadNodeTable.classCode) is above 支路. `excluded` lists the classes left out.
  */
 export function isImportantIntersection(city: City, node: number, excluded: readonly RoadClass[] = ['branch', 'service']): boolean {
   if (!isIntersection(city, node)) return false;

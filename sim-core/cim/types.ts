@@ -94,8 +94,10 @@ export interface RoadNodeTable {
   ids: string[];
   xyM: Float64Array;
   /**
-   * The intersection's class: the class of the second-highest road meeting there (so a 支路 joining
-   * a 主干路 makes a 支路 intersection, a "支路路口" in the sense of DB37/T 3890's exclusion).
+   * The intersection's class: the through road of the highest class takes up to two links (one on
+   * each side), and the best class among the remaining links is the intersection's. An arterial
+   * crossing an arterial is an arterial intersection; a 支路 joining a through 主干路 is a 支路
+   * intersection (a "支路路口" in the sense of DB37/T 3890's exclusion, 001@14464).
    * Code = index into ROAD_CLASSES.
    */
   classCode: Uint8Array;

@@ -3,7 +3,7 @@
  *
  * DB37/T 3890: 电子警察监控点覆盖率 = 区域电子警察监控点覆盖路口数 / 区域路口总数, counting important
  * intersections only, 支路路口 excluded (seed 001@14464). Which intersections are important comes from
- * {@link isImportantIntersection} (an intersection whose class — the second-highest road meeting there —
+ * {@link isImportantIntersection} (an intersection whose class — the lower of the two principal roads meeting there —
  * is above 支路; `branch` and `service` are left out by default).
  *
  * **Approaches.** Every link incident to the intersection that carries traffic *towards* it is an

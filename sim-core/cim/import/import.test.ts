@@ -254,7 +254,9 @@ describe('GeoJSON import', () => {
     expect(centre).toBeGreaterThanOrEqual(0);
     expect(n.degree[centre]).toBe(4);
     expect(n.signalized[centre]).toBe(1);
-    expect(isImportantIntersection(city, centre)).toBe(true);
+    // a 主干路 crossed by a 支路 is a 支路路口: left out of the important intersections (001@14464)
+    expect(isImportantIntersection(city, centre)).toBe(false);
+    expect(ROAD_CLASSES[n.majorClassCode[centre]]).toBe('arterial');
     const l = city.roadLinks;
     const r1 = l.ids.indexOf('r1:1');
     expect([ROAD_CLASSES[l.classCode[r1]], l.lanes[r1], l.speedLimitMps[r1]]).toEqual(['arterial', 6, Math.fround(60 / 3.6)]);
