@@ -1,0 +1,61 @@
+/**
+ * Interface language: i18next with zh-CN (default) and en resources from `viewer/locales/`, the
+ * browser's language detected (`?lng=` first, then the choice saved by the toggle, then the browser),
+ * and a toggle. Elements carrying `data-i18n="key"` get their text from the resources.
+ */
+import i18next from 'i18next';
+import LanguageDetector from 'i18next-browser-languagedetector';
+import en from './locales/en.json';
+import zhCN from './locales/zh-CN.json';
+
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Maps any browser language tag onto one we have: zh* → zh-CN, en* → en; others stay (and fall back to zh-CN). */
+export function supportedLanguage(tag: string): string {
+  const lower = tag.toLowerCase();
+  if (lower.startsWith('zh')) return 'zh-CN';
+  if (lower.startsWith('en')) return 'en';
+  return tag;
+}
+
+export async function initI18n(): Promise<void> {
+  await i18next.use(LanguageDetector).init({
+    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    fallbackLng: 'zh-CN',
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false }, // text goes in with textContent, never as HTML
+    detection: {
+      order: ['querystring', 'localStorage', 'navigator'],
+      lookupQuerystring: 'lng',
+      lookupLocalStorage: 'cimtwin.language',
+      caches: ['localStorage'],
+      convertDetectedLanguage: supportedLanguage,
+    },
+  });
+}
+
+/** The language in use: one of {@link LANGUAGES}. */
+export function currentLanguage(): Language {
+  return i18next.resolvedLanguage === 'en' ? 'en' : 'zh-CN';
+}
+
+export const t = i18next.t.bind(i18next);
+
+/** Fills every `[data-i18n]` element under `root` and the document language. */
+export function translatePage(root: ParentNode = document): void {
+  document.documentElement.lang = currentLanguage();
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as string);
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle as string);
+}
+
+/** Switches zh-CN ↔ en; the choice is remembered in localStorage. */
+export async function toggleLanguage(): Promise<Language> {
+  await i18next.changeLanguage(currentLanguage() === 'en' ? 'zh-CN' : 'en');
+  return currentLanguage();
+}
+
+/** Runs `listener` after every language change. */
+export function onLanguageChanged(listener: () => void): void {
+  i18next.on('languageChanged', listener);
+}

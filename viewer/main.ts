@@ -1,0 +1,194 @@
+/**
+ * The minimal offline viewer: CesiumJS without ion (no token, no ion imagery or terrain, no
+ * geocoder), Natural Earth II imagery bundled with Cesium on the bare ellipsoid, and the served city
+ * (`GET /api/city`) drawn on a ground layer of its own: buildings extruded and coloured by use, roads
+ * by class, key public areas. The camera flies to the city; `window.__cimtwin` reports readiness.
+ */
+import 'cesium/Build/Cesium/Widgets/widgets.css';
+import './style.css';
+import {
+  buildModuleUrl,
+  CesiumWidget,
+  Color,
+  DirectionalLight,
+  EllipsoidTerrainProvider,
+  HeadingPitchRange,
+  ImageryLayer,
+  Ion,
+  Math as CesiumMath,
+  Matrix4,
+  TileMapServiceImageryProvider,
+  Cartesian3,
+  type Scene,
+} from 'cesium';
+import type { CityFeatureCollection } from '../sim-core/cim/city-file.ts';
+import { ROAD_CLASSES } from '../sim-core/cim/types.ts';
+import { createCityLayers, layerPrimitives, type CityLayers } from './city-layers.ts';
+import { BUILDING_USE_COLORS, KEY_AREA_COLOR, ROAD_CLASS_COLORS, type Rgba } from './palette.ts';
+import './hooks.ts';
+import { initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from './i18n.ts';
+
+window.__cimtwin = { ready: false, buildingCount: 0, timings: {} };
+const hooks = window.__cimtwin;
+
+// Offline: never talk to Cesium ion.
+Ion.defaultAccessToken = '';
+
+const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function setStatus(key: string | null, options?: Record<string, unknown>, isError = false): void {
+  const status = byId('status');
+  if (key === null) {
+    delete status.dataset.i18n;
+    status.textContent = '';
+  } else {
+    status.textContent = t(key, options);
+    // Remember the key so a language switch re-translates it (options only for plain keys).
+    if (options) delete status.dataset.i18n;
+    else status.dataset.i18n = key;
+  }
+  status.classList.toggle('error', isError);
+}
+
+function createWidget(): CesiumWidget {
+  const widget = new CesiumWidget(byId('globe'), {
+    baseLayer: ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))),
+    terrainProvider: new EllipsoidTerrainProvider(),
+    scene3DOnly: true,
+    skyBox: false,
+    skyAtmosphere: false,
+    // Render only when something changes; software WebGL (CI) cannot afford a continuous loop.
+    requestRenderMode: true,
+    maximumRenderTimeChange: Infinity,
+    msaaSamples: 1,
+  });
+  const scene = widget.scene;
+  scene.backgroundColor = Color.fromCssColorString('#b9d3e8');
+  scene.fog.enabled = false;
+  scene.globe.showGroundAtmosphere = false;
+  scene.globe.baseColor = Color.fromCssColorString('#cfd8c4');
+  scene.postProcessStages.fxaa.enabled = false;
+  // A fixed light, so that the city looks the same at any hour.
+  scene.light = new DirectionalLight({ direction: new Cartesian3(0.3, -0.4, -0.85), intensity: 1.0 });
+  return widget;
+}
+
+function swatch(rgba: Rgba, line = false): HTMLElement {
+  const el = document.createElement('span');
+  el.className = line ? 'swatch line' : 'swatch';
+  el.style.background = `rgba(${rgba[0]}, ${rgba[1]}, ${rgba[2]}, ${rgba[3] / 255})`;
+  return el;
+}
+
+function renderLegend(layers: CityLayers): void {
+  const legend = byId('legend');
+  legend.replaceChildren();
+  const section = (titleKey: string, rows: [Rgba, string, boolean][]) => {
+    const h = document.createElement('h2');
+    h.textContent = t(titleKey);
+    legend.append(h);
+    for (const [rgba, key, line] of rows) {
+      const row = document.createElement('div');
+      const label = document.createElement('span');
+      label.textContent = t(key);
+      row.append(swatch(rgba, line), label);
+      legend.append(row);
+    }
+  };
+  section('legend.uses', layers.usesPresent.map((u) => [BUILDING_USE_COLORS[u], `use.${u}`, false]));
+  if (layers.roads) section('legend.roads', ROAD_CLASSES.map((c) => [ROAD_CLASS_COLORS[c], `road.${c}`, true]));
+  if (layers.keyAreas) section('legend.ground', [[KEY_AREA_COLOR, 'legend.keyArea', false]]);
+  legend.hidden = false;
+}
+
+function renderCityText(city: CityFeatureCollection, buildingCount: number): void {
+  byId('synthetic-notice').hidden = !city.cimtwin.synthetic;
+  byId('city-line').textContent = t('banner.city', { name: city.cimtwin.name, count: buildingCount });
+  const attribution = byId('attribution');
+  const lines = city.cimtwin.attribution ?? [];
+  attribution.hidden = lines.length === 0;
+  attribution.textContent = lines.length ? `${t('banner.attribution')}${lines.join(' · ')}` : '';
+}
+
+async function fetchCity(): Promise<CityFeatureCollection> {
+  const res = await fetch('/api/city');
+  if (!res.ok) {
+    let message = `HTTP ${res.status}`;
+    try {
+      message = ((await res.json()) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new Error(message);
+  }
+  return (await res.json()) as CityFeatureCollection;
+}
+
+/** Resolves once the browser has painted the current DOM. */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+/** Resolves after the first rendered frame in which every primitive is ready. */
+function whenDrawn(scene: Scene, layers: CityLayers): Promise<void> {
+  const primitives = layerPrimitives(layers);
+  return new Promise((resolve) => {
+    const remove = scene.postRender.addEventListener(() => {
+      if (hooks.timings.firstBuildingFrameMs === undefined && layers.buildings.ready) hooks.timings.firstBuildingFrameMs = performance.now();
+      if (primitives.every((p) => p.ready)) {
+        remove();
+        resolve();
+      } else scene.requestRender();
+    });
+    scene.requestRender();
+  });
+}
+
+function flyToCity(widget: CesiumWidget, layers: CityLayers): Promise<void> {
+  const sphere = layers.boundingSphere;
+  const range = Math.max(sphere.radius * 1.6, 600);
+  const offset = new HeadingPitchRange(CesiumMath.toRadians(20), CesiumMath.toRadians(-38), range);
+  // Start high above the city, then fly down to an oblique view.
+  widget.camera.lookAt(sphere.center, new HeadingPitchRange(0, CesiumMath.toRadians(-89), range * 8));
+  widget.camera.lookAtTransform(Matrix4.IDENTITY);
+  return new Promise((resolve) => {
+    widget.camera.flyToBoundingSphere(sphere, { offset, duration: 1.5, complete: resolve, cancel: resolve });
+  });
+}
+
+async function start(): Promise<void> {
+  await initI18n();
+  translatePage();
+  byId('language-toggle').addEventListener('click', () => void toggleLanguage());
+
+  const cityPromise = fetchCity();
+  const widget = createWidget();
+  const city = await cityPromise;
+  hooks.timings.cityFetchedMs = performance.now();
+  setStatus('status.building');
+  await nextPaint(); // let the status show before the mesh work holds the thread
+  const layers = createCityLayers(city);
+  hooks.timings.meshBuiltMs = performance.now();
+  for (const p of layerPrimitives(layers)) widget.scene.primitives.add(p);
+  renderCityText(city, layers.buildingCount);
+  renderLegend(layers);
+  onLanguageChanged(() => {
+    translatePage();
+    renderCityText(city, layers.buildingCount);
+    renderLegend(layers);
+  });
+
+  await Promise.all([whenDrawn(widget.scene, layers), flyToCity(widget, layers)]);
+  setStatus(null);
+  widget.scene.requestRender();
+  hooks.buildingCount = layers.buildingCount;
+  hooks.timings.readyMs = performance.now();
+  hooks.ready = true;
+}
+
+start().catch((e: unknown) => {
+  const message = e instanceof Error ? e.message : String(e);
+  hooks.error = message;
+  setStatus('status.error', { message }, true);
+  console.error(e);
+});
