@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CimError } from '../../sim-core/cim/errors.ts';
 import { RasterGrid } from '../../sim-core/raster/raster.ts';
-import { decodeGeoTiffRaster, encodeByteGeoTiff, readGeoTiffRaster, writeByteGeoTiff, type GeoTiffGeoref } from './geotiff.ts';
+import { decodeGeoTiffRaster, encodeGeoTiff, readGeoTiffRaster, writeGeoTiff, type GeoTiffGeoref } from './geotiff.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cimtwin-geotiff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,13 +139,13 @@ describe('readGeoTiffRaster', () => {
   });
 });
 
-describe('encodeByteGeoTiff', () => {
+describe('encodeGeoTiff', () => {
   it('round-trips a viewshed on the DSM grid with the same georeferencing tags', async () => {
     const dsmPath = writeDsm('src.tif', 7, 5, { ModelPixelScale: [1, 1, 0], ModelTiepoint: [0, 0, 0, 500000, 2500000, 0], ...UTM50 });
     const dsm = await readGeoTiffRaster(dsmPath);
     const values = new Uint8Array(35).map((_, i) => (i * 7) % 3 === 0 ? 1 : 0);
     for (const compress of [true, false]) {
-      const bytes = encodeByteGeoTiff({ grid: dsm.grid, values }, { compress });
+      const bytes = encodeGeoTiff({ grid: dsm.grid, values }, { compress });
       // an independent reader sees the same pixels and the same tags
       const img = await (await fromArrayBuffer(ab(bytes))).getImage();
       const src = await (await fromArrayBuffer(ab(readFileSync(dsmPath)))).getImage();
@@ -163,9 +163,23 @@ describe('encodeByteGeoTiff', () => {
     }
   });
 
+  it('round-trips a Float32 DSM with its no-data value', async () => {
+    const grid = new RasterGrid({ width: 5, height: 3, originX: 400000, originY: 4000000, pixelSizeX: 2, pixelSizeY: 2 });
+    const values = new Float32Array(15).map((_, i) => (i === 7 ? -9999 : 100 + i * 0.25));
+    const bytes = encodeGeoTiff({ grid, values }, { nodata: -9999 });
+    const img = await (await fromArrayBuffer(ab(bytes))).getImage();
+    expect(img.getGDALNoData()).toBe(-9999);
+    expect(img.getSampleFormat()).toBe(3);
+    expect(Array.from((await img.readRasters())[0] as Float32Array)).toEqual(Array.from(values));
+    const back = await decodeGeoTiffRaster(bytes, 'dsm.tif');
+    expect(back.nodata).toBe(-9999);
+    expect(back.sampleType).toBe('float32');
+    expect(back.grid.sameGeometry(grid)).toBe(true);
+  });
+
   it('writes a tie point and pixel scale for a grid without GeoTIFF georeferencing', async () => {
     const grid = new RasterGrid({ width: 3, height: 2, originX: 10, originY: 20, pixelSizeX: 0.25, pixelSizeY: 0.5 });
-    const back = await decodeGeoTiffRaster(encodeByteGeoTiff({ grid, values: new Uint8Array([1, 0, 1, 0, 1, 0]) }), 'x.tif');
+    const back = await decodeGeoTiffRaster(encodeGeoTiff({ grid, values: new Uint8Array([1, 0, 1, 0, 1, 0]) }), 'x.tif');
     expect([back.grid.originX, back.grid.originY, back.grid.pixelSizeX, back.grid.pixelSizeY]).toEqual([10, 20, 0.25, 0.5]);
     expect(Array.from(back.values)).toEqual([1, 0, 1, 0, 1, 0]);
   });
@@ -188,17 +202,17 @@ describe('encodeByteGeoTiff', () => {
         geoAsciiParams: citation,
       } satisfies GeoTiffGeoref,
     });
-    const img = await (await fromArrayBuffer(ab(encodeByteGeoTiff({ grid, values: new Uint8Array(4) })))).getImage();
+    const img = await (await fromArrayBuffer(ab(encodeGeoTiff({ grid, values: new Uint8Array(4) })))).getImage();
     expect(img.getGeoKeys()?.GTCitationGeoKey).toBe(citation.slice(0, -1));
   });
 
   it('writes atomically: a failed write leaves no temporary file and names the path', async () => {
     const grid = new RasterGrid({ width: 1, height: 1, originX: 0, originY: 1, pixelSizeX: 1, pixelSizeY: 1 });
     const target = join(dir, 'no-such-dir', 'out.tif');
-    const e = await errorOf(writeByteGeoTiff(target, { grid, values: new Uint8Array(1) }));
+    const e = await errorOf(writeGeoTiff(target, { grid, values: new Uint8Array(1) }));
     expect(e.message).toMatch(new RegExp(`^${target}: cannot be written`));
     const ok = join(dir, 'ok.tif');
-    await writeByteGeoTiff(ok, { grid, values: new Uint8Array([1]) });
+    await writeGeoTiff(ok, { grid, values: new Uint8Array([1]) });
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(Array.from((await readGeoTiffRaster(ok)).values)).toEqual([1]);
   });

@@ -30,7 +30,7 @@
  * - the walk steps cell to cell with integer arithmetic, so corner passages are exact;
  * - every cell has an upper bound of its elevation angle over its whole span, kept as a slope
  *   (tan of the angle, no `atan` needed); most cells are dismissed by one comparison with it, and
- *   whole 8×8 blocks whose largest bound cannot block are jumped over;
+ *   whole 64×64 and 8×8 blocks whose largest bound cannot block are jumped over;
  * - only a cell that might block is evaluated exactly, with r.viewshed's own arithmetic (its
  *   `atan` angles and horizontal angles are computed once per run, when first needed);
  * - targets are decided outwards from the observer, and the blocker found for the cell just before
@@ -73,6 +73,8 @@ const TWO_PI = 2 * Math.PI;
 const HALF_PI = Math.PI / 2;
 const BLOCK_SHIFT = 3; // 8×8 blocks for jumping
 const BLOCK = 1 << BLOCK_SHIFT;
+const SUPER_SHIFT = 6; // 64×64 super-blocks (8×8 blocks) for longer jumps
+const SUPER = 1 << SUPER_SHIFT;
 const OUTSIDE = 0;
 const NODATA = 1;
 const TARGET = 2;
@@ -127,6 +129,8 @@ export class ViewshedEngine {
   private upper = new Float64Array(0);
   /** Per 8×8 block of the window: the largest `upper` in it. */
   private blockUpper = new Float64Array(0);
+  /** Per 64×64 super-block of the window: the largest `upper` in it. */
+  private superUpper = new Float64Array(0);
   /** Per window cell: the blocker found for it (window index), −1 when visible. */
   private blockerOf = new Int32Array(0);
   /** Per window cell, filled when first needed: enter, centre, exit elevation angle, then their directions. */
@@ -138,6 +142,10 @@ export class ViewshedEngine {
   private readonly f = {
     ww: 0,
     bw: 0,
+    sbw: 0,
+    // where a jump over a block lands (set by leave())
+    nx: 0,
+    ny: 0,
     oi: 0,
     oj: 0,
     ok: 0,
@@ -162,7 +170,7 @@ export class ViewshedEngine {
     thetaT: NaN,
   };
 
-  private ensure(cells: number, blocks: number): void {
+  private ensure(cells: number, blocks: number, supers: number): void {
     if (cells > this.capacity) {
       this.capacity = cells;
       this.kind = new Uint8Array(cells);
@@ -174,6 +182,7 @@ export class ViewshedEngine {
       this.run = 0;
     }
     if (blocks > this.blockUpper.length) this.blockUpper = new Float64Array(blocks);
+    if (supers > this.superUpper.length) this.superUpper = new Float64Array(supers);
   }
 
   /**
@@ -226,7 +235,9 @@ export class ViewshedEngine {
     const wh = r1 - r0 + 1;
     const bw = (ww + BLOCK - 1) >> BLOCK_SHIFT;
     const bh = (wh + BLOCK - 1) >> BLOCK_SHIFT;
-    this.ensure(ww * wh, bw * bh);
+    const sbw = (ww + SUPER - 1) >> SUPER_SHIFT;
+    const sbh = (wh + SUPER - 1) >> SUPER_SHIFT;
+    this.ensure(ww * wh, bw * bh, sbw * sbh);
     this.run = (this.run + 1) >>> 0;
     if (this.run === 0) {
       this.exactRun.fill(0);
@@ -236,6 +247,7 @@ export class ViewshedEngine {
     const f = this.f;
     f.ww = ww;
     f.bw = bw;
+    f.sbw = sbw;
     f.oi = oc - c0;
     f.oj = or - r0;
     f.ok = f.oj * ww + f.oi;
@@ -253,6 +265,15 @@ export class ViewshedEngine {
     f.out = out;
 
     const cellsInRadius = this.prepare(r0, r1, c0, c1, radiusM);
+    const superUpper = this.superUpper;
+    superUpper.fill(-Infinity, 0, sbw * sbh);
+    for (let bj = 0; bj < bh; bj++) {
+      for (let bi = 0; bi < bw; bi++) {
+        const u = this.blockUpper[bj * bw + bi];
+        const sb = (bj >> (SUPER_SHIFT - BLOCK_SHIFT)) * sbw + (bi >> (SUPER_SHIFT - BLOCK_SHIFT));
+        if (u > superUpper[sb]) superUpper[sb] = u;
+      }
+    }
 
     f.visibleCount = 1;
     this.blockerOf[f.ok] = -1;
@@ -402,16 +423,20 @@ export class ViewshedEngine {
   /**
    * Walks the cells crossed by the segment from the observer to the current target, at
    * quadrant-normalised offset (ax, ay) with signs (sx, sy); −1 when none blocks, else the first
-   * blocker's window index. Whole 8×8 blocks whose bound cannot block are jumped over.
+   * blocker's window index. Whole 64×64 super-blocks and 8×8 blocks whose bound cannot block are
+   * jumped over.
    */
   private walk(ax: number, ay: number, sx: number, sy: number, sT: number): number {
-    const { ww, bw, oi, oj, ok } = this.f;
+    const f = this.f;
+    const { ww, bw, sbw, oi, oj, ok } = f;
     const upper = this.upper;
     const blockUpper = this.blockUpper;
+    const superUpper = this.superUpper;
     const stepY = sy * ww;
     const ax2 = 2 * ax;
     const ay2 = 2 * ay;
     const M = BLOCK - 1;
+    const MS = SUPER - 1;
     // Cell (x, y) of the walk is window cell (oi + sx·x, oj + sy·y). The segment leaves it across
     // x + ½ when (2x+1)·ay < (2y+1)·ax, across y + ½ when greater, through the corner when equal; A and
     // B hold those two products exactly (integers below 2^53).
@@ -422,29 +447,22 @@ export class ViewshedEngine {
       // (x, y) is the first cell of a block along the walk, not yet tested (or the observer cell)
       const wi = oi + sx * x;
       const wj = oj + sy * y;
+      if (superUpper[(wj >> SUPER_SHIFT) * sbw + (wi >> SUPER_SHIFT)] <= sT) {
+        const lastX = x + (sx > 0 ? MS - (wi & MS) : wi & MS);
+        const lastY = y + (sy > 0 ? MS - (wj & MS) : wj & MS);
+        if (!this.leave(lastX, lastY, ax, ay)) return -1;
+        k += sx * (f.nx - x) + stepY * (f.ny - y);
+        x = f.nx;
+        y = f.ny;
+        continue;
+      }
       const lastX = x + (sx > 0 ? M - (wi & M) : wi & M); // the walk's last x (y) inside this block
       const lastY = y + (sy > 0 ? M - (wj & M) : wj & M);
       if (blockUpper[(wj >> BLOCK_SHIFT) * bw + (wi >> BLOCK_SHIFT)] <= sT) {
-        // nothing in this block can block: jump to the cell where the segment leaves it
-        if (lastX >= ax && lastY >= ay) return -1; // the target is in it
-        const pX = (2 * lastX + 1) * ay; // leaves across x = lastX + ½ (pX < pY), y = lastY + ½ (>)
-        const pY = (2 * lastY + 1) * ax;
-        let nx: number;
-        let ny: number;
-        if (pX < pY) {
-          nx = lastX + 1;
-          ny = Math.floor(((2 * lastX + 1) * ay + ax) / ax2); // row holding the crossing point
-        } else if (pX > pY) {
-          ny = lastY + 1;
-          nx = Math.floor(((2 * lastY + 1) * ax + ay) / ay2);
-        } else {
-          nx = lastX + 1;
-          ny = lastY + 1;
-        }
-        if (nx > ax || ny > ay || (nx === ax && ny === ay)) return -1;
-        k += sx * (nx - x) + stepY * (ny - y);
-        x = nx;
-        y = ny;
+        if (!this.leave(lastX, lastY, ax, ay)) return -1;
+        k += sx * (f.nx - x) + stepY * (f.ny - y);
+        x = f.nx;
+        y = f.ny;
         continue;
       }
       if (k !== ok && upper[k] > sT && this.blocks(k)) return k;
@@ -471,6 +489,33 @@ export class ViewshedEngine {
         if (upper[k] > sT && this.blocks(k)) return k;
       }
     }
+  }
+
+  /**
+   * Where the segment to (ax, ay) leaves the box whose last cells along the walk are lastX, lastY:
+   * false when the target lies inside the box (nothing left to test), else true with the first cell
+   * after the box in f.nx, f.ny.
+   */
+  private leave(lastX: number, lastY: number, ax: number, ay: number): boolean {
+    if (lastX >= ax && lastY >= ay) return false;
+    const pX = (2 * lastX + 1) * ay; // leaves across x = lastX + ½ (pX < pY), y = lastY + ½ (>), or the corner
+    const pY = (2 * lastY + 1) * ax;
+    let nx: number;
+    let ny: number;
+    if (pX < pY) {
+      nx = lastX + 1;
+      ny = Math.floor((pX + ax) / (2 * ax)); // the row holding the crossing point
+    } else if (pX > pY) {
+      ny = lastY + 1;
+      nx = Math.floor((pY + ay) / (2 * ay));
+    } else {
+      nx = lastX + 1;
+      ny = lastY + 1;
+    }
+    if (nx > ax || ny > ay || (nx === ax && ny === ay)) return false;
+    this.f.nx = nx;
+    this.f.ny = ny;
+    return true;
   }
 
   /**

@@ -91,7 +91,7 @@ export async function runViewshed(flags: ViewshedFlags): Promise<ViewshedRun> {
   if (resolve(outPath) === resolve(dsmPath)) throw new CimError('would overwrite the input DSM; choose another output file', { file: outPath, field: '-o/--output' });
 
   // loaded here so that other verbs do not pay for them at start-up
-  const { readGeoTiffRaster, writeByteGeoTiff } = await import('../../io/geotiff.ts');
+  const { readGeoTiffRaster, writeGeoTiff } = await import('../../io/geotiff.ts');
   const { ViewshedEngine } = await import('../../../sim-core/raster/viewshed.ts');
 
   const t0 = performance.now();
@@ -105,7 +105,7 @@ export async function runViewshed(flags: ViewshedFlags): Promise<ViewshedRun> {
     throw err;
   }
   const t2 = performance.now();
-  await writeByteGeoTiff(outPath, result.visibility);
+  await writeGeoTiff(outPath, result.visibility);
   const t3 = performance.now();
   return {
     visibleCount: result.visibleCount,

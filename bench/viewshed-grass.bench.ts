@@ -1,0 +1,309 @@
+/**
+ * `cimtwin viewshed` against GRASS GIS `r.viewshed` on synthetic DSMs of our own: cell-by-cell
+ * agreement and time, measured in the same run on the same machine.
+ *
+ *   npx tsx bench/viewshed-grass.bench.ts [--quick] [--keep]
+ *
+ * Needs GRASS GIS (grass-core) and GDAL: `scripts/install-peers.sh` (Debian 12). For every DSM
+ * (two cities and rolling terrain at 1000×1000 1 m cells, a city at 2000×2000) and every observer
+ * and radius it runs:
+ *
+ * - ours, core: `ViewshedEngine.compute` in this process on the DSM already in memory, after one
+ *   warm-up run (min and mean of the repetitions);
+ * - ours, CLI: the whole `node server/cli/cimtwin.mjs viewshed …` process, wall clock from spawn to
+ *   exit: Node and tsx start-up, loading every CLI verb, reading the DSM GeoTIFF, computing, writing
+ *   the GeoTIFF;
+ * - r.viewshed: the `r.viewshed -b` process inside a running GRASS session (no curvature, same
+ *   observer and target heights, same radius, memory=2000 so it runs in memory), wall clock: its
+ *   start-up, reading the DSM from GRASS's own raster format, computing, writing GRASS's raster;
+ * - GRASS end to end: r.in.gdal (GeoTIFF in) + r.viewshed + r.out.gdal (GeoTIFF out), the GRASS
+ *   session's own start-up (printed separately) not included.
+ *
+ * Agreement is over the cells whose centre lies within the radius (the observer cell included);
+ * disagreements are located (at the radius edge, next to no-data, elsewhere).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeGeoTiff, readGeoTiffRaster, type GeoTiffGeoref } from '../server/io/geotiff.ts';
+import { RasterGrid, type Float32Raster } from '../sim-core/raster/raster.ts';
+import { ViewshedEngine } from '../sim-core/raster/viewshed.ts';
+import { cityDsm, terrainDsm, type SyntheticDsm } from './viewshed/dsm.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const keep = args.includes('--keep');
+const REPS = quick ? 1 : 3;
+const X0 = 500000; // EPSG:32650, west edge
+const Y0 = 2500000; // north edge
+
+function sh(cmd: string, argv: string[]): string | null {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+  return r.status === 0 ? `${r.stdout}${r.stderr}`.trim() : null;
+}
+
+const grassVersion = sh('grass', ['--version'])?.split('\n')[0];
+const gdalVersion = sh('gdalinfo', ['--version']);
+if (!grassVersion || !gdalVersion) {
+  console.error('viewshed-grass bench: needs GRASS GIS (grass) and GDAL (gdalinfo) on PATH; install them with scripts/install-peers.sh');
+  process.exit(1);
+}
+
+interface Case {
+  id: string;
+  dsm: SyntheticDsm;
+  col: number;
+  row: number;
+  observerHeightM: number;
+  targetHeightM: number;
+  radiusM: number;
+}
+
+const city1 = cityDsm('city-a', 11, 1000, [
+  [0.5, 0.5],
+  [0.25, 0.7],
+]);
+const city2 = cityDsm('city-b', 23, 1000, [[0.55, 0.45]]);
+const hills = terrainDsm('terrain', 5, 1000, [
+  [0.5, 0.5],
+  [0.8, 0.2],
+]);
+const bigCity = cityDsm('city-2k', 37, 2000, [[0.5, 0.5]]);
+const radii = quick ? [100, 500] : [100, 300, 500];
+const cases: Case[] = [];
+const add = (dsm: SyntheticDsm, o: number, radiusM: number, observerHeightM = 10, targetHeightM = 0) => {
+  const [col, row] = dsm.observers[o]!;
+  cases.push({ id: `${dsm.name}-o${o}-r${radiusM}${targetHeightM ? `-t${targetHeightM}` : ''}`, dsm, col, row, observerHeightM, targetHeightM, radiusM });
+};
+for (const r of radii) add(city1, 0, r);
+for (const r of radii) add(city1, 1, r);
+for (const r of radii) add(city2, 0, r);
+add(city2, 0, 300, 1.7, 1.5); // a pedestrian looking for a pedestrian
+for (const r of radii) add(hills, 0, r);
+for (const r of radii) add(hills, 1, r, 2);
+if (!quick) {
+  add(bigCity, 0, 500);
+  add(bigCity, 0, 1000);
+}
+const dsms = [...new Set(cases.map((c) => c.dsm))];
+
+const work = mkdtempSync(join(tmpdir(), 'cimtwin-viewshed-bench-'));
+const georef: GeoTiffGeoref = {
+  kind: 'geotiff',
+  rasterType: 'area',
+  modelTiepoint: [0, 0, 0, X0, Y0, 0],
+  modelPixelScale: [1, 1, 0],
+  geoKeyDirectory: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32650],
+  epsg: 32650,
+};
+const loaded = new Map<SyntheticDsm, Float32Raster>();
+for (const d of dsms) {
+  const grid = new RasterGrid({ width: d.width, height: d.height, originX: X0, originY: Y0, pixelSizeX: 1, pixelSizeY: 1, georef });
+  writeFileSync(join(work, `${d.name}.tif`), encodeGeoTiff({ grid, values: d.values }, { nodata: d.nodata }));
+  loaded.set(d, await readGeoTiffRaster(join(work, `${d.name}.tif`)));
+}
+const xOf = (c: Case) => X0 + c.col + 0.5;
+const yOf = (c: Case) => Y0 - c.row - 0.5;
+
+// ---------------------------------------------------------------- GRASS, one session for everything
+const job: string[] = ['#!/bin/bash', 'set -e', `cd '${work}'`];
+for (const d of dsms) {
+  job.push(`t0=$(date +%s%N); r.in.gdal -o --quiet --overwrite input=${d.name}.tif output=${d.name}; t1=$(date +%s%N); echo "T import ${d.name} $((t1-t0))"`);
+  job.push(`g.region raster=${d.name}`);
+  for (const c of cases.filter((x) => x.dsm === d)) {
+    for (let rep = 0; rep < REPS; rep++) {
+      job.push(
+        `t0=$(date +%s%N); r.viewshed --quiet --overwrite -b input=${d.name} output=v_${c.id.replace(/-/g, '_')} coordinates=${xOf(c)},${yOf(c)} ` +
+          `observer_elevation=${c.observerHeightM} target_elevation=${c.targetHeightM} max_distance=${c.radiusM} memory=2000; t1=$(date +%s%N); echo "T viewshed ${c.id} $((t1-t0))"`,
+      );
+    }
+    job.push(
+      `t0=$(date +%s%N); r.out.gdal --quiet --overwrite -c -f input=v_${c.id.replace(/-/g, '_')} output=grass_${c.id}.tif format=GTiff type=Byte nodata=255 createopt=COMPRESS=DEFLATE; t1=$(date +%s%N); echo "T export ${c.id} $((t1-t0))"`,
+    );
+  }
+}
+writeFileSync(join(work, 'job.sh'), `${job.join('\n')}\n`);
+const g0 = performance.now();
+const grass = spawnSync('grass', ['--tmp-location', 'EPSG:32650', '--exec', 'bash', join(work, 'job.sh')], { encoding: 'utf8' });
+const grassSessionMs = performance.now() - g0;
+if (grass.status !== 0) {
+  console.error(grass.stdout, grass.stderr);
+  throw new Error(`GRASS job failed (exit ${grass.status})`);
+}
+const grassTimes = new Map<string, number[]>();
+for (const line of grass.stdout.split('\n')) {
+  const m = /^T (\w+) (\S+) (\d+)$/.exec(line.trim());
+  if (!m) continue;
+  const key = `${m[1]} ${m[2]}`;
+  grassTimes.set(key, [...(grassTimes.get(key) ?? []), Number(m[3]) / 1e6]);
+}
+const gt = (key: string) => {
+  const v = grassTimes.get(key);
+  if (!v) throw new Error(`no GRASS timing for ${key}`);
+  return v;
+};
+const grassInnerMs = [...grassTimes.values()].flat().reduce((a, b) => a + b, 0);
+
+// ---------------------------------------------------------------- ours
+const stats = (v: number[]) => {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  return { min: Math.min(...v), mean, std };
+};
+const cliStart: number[] = [];
+for (let i = 0; i < REPS; i++) {
+  const t = performance.now();
+  spawnSync(process.execPath, [join(root, 'server/cli/cimtwin.mjs'), '--help'], { encoding: 'utf8' });
+  cliStart.push(performance.now() - t);
+}
+
+interface Row {
+  c: Case;
+  core: number[];
+  coreCold: number;
+  cli: number[];
+  rv: number[];
+  e2e: number;
+  cellsInRadius: number;
+  visible: number;
+  visibleGrass: number;
+  agree: number;
+  oursOnly: number;
+  grassOnly: number;
+  atEdge: number;
+  nearNodata: number;
+}
+const rows: Row[] = [];
+for (const c of cases) {
+  const dsm = loaded.get(c.dsm)!;
+  const options = { observerX: xOf(c), observerY: yOf(c), observerHeightM: c.observerHeightM, targetHeightM: c.targetHeightM, radiusM: c.radiusM };
+  const fresh = new ViewshedEngine();
+  let t = performance.now();
+  fresh.compute(dsm, options);
+  const coreCold = performance.now() - t;
+  const core: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    t = performance.now();
+    fresh.compute(dsm, options);
+    core.push(performance.now() - t);
+  }
+  const out = join(work, `ours_${c.id}.tif`);
+  const cli: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, 'server/cli/cimtwin.mjs'),
+        'viewshed',
+        '--dsm',
+        join(work, `${c.dsm.name}.tif`),
+        `--observer=${xOf(c)},${yOf(c)}`,
+        '--observer-height',
+        String(c.observerHeightM),
+        '--target-height',
+        String(c.targetHeightM),
+        '--radius',
+        String(c.radiusM),
+        '-o',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    cli.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`cimtwin viewshed failed for ${c.id}: ${r.stderr}`);
+  }
+
+  // cell by cell
+  const ours = await readGeoTiffRaster(out);
+  const theirs = await readGeoTiffRaster(join(work, `grass_${c.id}.tif`));
+  if (!ours.grid.sameGeometry(dsm.grid) || !theirs.grid.sameGeometry(dsm.grid)) throw new Error(`${c.id}: outputs are not on the DSM grid`);
+  const W = dsm.grid.width;
+  const H = dsm.grid.height;
+  let cellsInRadius = 0;
+  let agree = 0;
+  let oursOnly = 0;
+  let grassOnly = 0;
+  let visible = 0;
+  let visibleGrass = 0;
+  let atEdge = 0;
+  let nearNodata = 0;
+  const isNd = (cc: number, rr: number) => cc >= 0 && rr >= 0 && cc < W && rr < H && dsm.values[rr * W + cc] === dsm.nodata;
+  for (let r = Math.max(0, c.row - c.radiusM); r <= Math.min(H - 1, c.row + c.radiusM); r++) {
+    for (let cc = Math.max(0, c.col - c.radiusM); cc <= Math.min(W - 1, c.col + c.radiusM); cc++) {
+      const d = Math.hypot(cc - c.col, r - c.row);
+      if (d > c.radiusM) continue;
+      cellsInRadius++;
+      const i = r * W + cc;
+      const a = ours.values[i]! > 0;
+      const b = theirs.values[i]! > 0 && theirs.values[i] !== theirs.nodata;
+      if (a) visible++;
+      if (b) visibleGrass++;
+      if (a === b) {
+        agree++;
+        continue;
+      }
+      if (a) oursOnly++;
+      else grassOnly++;
+      if (c.radiusM - d < 1) atEdge++;
+      else if ([-1, 0, 1].some((dr) => [-1, 0, 1].some((dc) => isNd(cc + dc, r + dr)))) nearNodata++;
+    }
+  }
+  const rv = gt(`viewshed ${c.id}`);
+  const e2e = gt(`import ${c.dsm.name}`)[0]! + Math.min(...rv) + gt(`export ${c.id}`)[0]!;
+  rows.push({ c, core, coreCold, cli, rv, e2e, cellsInRadius, visible, visibleGrass, agree, oursOnly, grassOnly, atEdge, nearNodata });
+}
+
+// ---------------------------------------------------------------- report
+const f0 = (x: number) => x.toFixed(0);
+const f1 = (x: number) => x.toFixed(1);
+console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${grassVersion}; ${gdalVersion}`);
+console.log(`repetitions: ${REPS} (times are the minimum; mean ± std in the second table); observer heights above the DSM, no curvature`);
+console.log(`CLI start-up alone (cimtwin --help, every verb loaded): min ${f0(stats(cliStart).min)} ms; GRASS session start + stop: ${f0(grassSessionMs - grassInnerMs)} ms (not in any figure below)`);
+for (const d of dsms) console.log(`DSM ${d.name}: ${d.width}×${d.height} cells of 1 m, ${d.description}; r.in.gdal ${f0(gt(`import ${d.name}`)[0]!)} ms`);
+console.log('');
+console.log('| case | DSM | observer (col,row) | obs/tgt h m | radius m | cells in radius | visible ours / r.viewshed | agreement % | ours only | r.viewshed only |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const { c } = r;
+  console.log(
+    `| ${c.id} | ${c.dsm.name} ${c.dsm.width}² | ${c.col},${c.row} | ${c.observerHeightM}/${c.targetHeightM} | ${c.radiusM} | ${r.cellsInRadius} | ${r.visible} / ${r.visibleGrass} | ` +
+      `${((100 * r.agree) / r.cellsInRadius).toFixed(4)} | ${r.oursOnly} | ${r.grassOnly} |`,
+  );
+}
+const dis = rows.reduce((a, r) => a + r.oursOnly + r.grassOnly, 0);
+const edge = rows.reduce((a, r) => a + r.atEdge, 0);
+const nd = rows.reduce((a, r) => a + r.nearNodata, 0);
+const totalCells = rows.reduce((a, r) => a + r.cellsInRadius, 0);
+console.log(`\nall cases: ${totalCells} cells compared, ${dis} disagree (${edge} in the outermost metre of the radius, ${nd} next to no-data, ${dis - edge - nd} elsewhere); worst case ${Math.min(...rows.map((r) => (100 * r.agree) / r.cellsInRadius)).toFixed(4)} %`);
+console.log('');
+console.log('| case | ours core ms | ours CLI ms | r.viewshed ms | GRASS e2e ms | r.viewshed / core | r.viewshed / CLI | GRASS e2e / CLI |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const core = stats(r.core).min;
+  const cli = stats(r.cli).min;
+  const rv = stats(r.rv).min;
+  console.log(`| ${r.c.id} | ${f1(core)} | ${f0(cli)} | ${f0(rv)} | ${f0(r.e2e)} | ${f1(rv / core)}× | ${(rv / cli).toFixed(2)}× | ${(r.e2e / cli).toFixed(2)}× |`);
+}
+console.log('');
+console.log('| case | core cold ms | core mean ± std | CLI mean ± std | r.viewshed mean ± std |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  const s = (v: number[]) => `${f1(stats(v).mean)} ± ${f1(stats(v).std)}`;
+  console.log(`| ${r.c.id} | ${f1(r.coreCold)} | ${s(r.core)} | ${s(r.cli)} | ${s(r.rv)} |`);
+}
+const geo = (f: (r: Row) => number) => Math.exp(rows.reduce((a, r) => a + Math.log(f(r)), 0) / rows.length);
+console.log(
+  `\ngeometric mean over cases: r.viewshed / core ${f1(geo((r) => stats(r.rv).min / stats(r.core).min))}×, ` +
+    `r.viewshed / CLI ${geo((r) => stats(r.rv).min / stats(r.cli).min).toFixed(2)}×, GRASS e2e / CLI ${geo((r) => r.e2e / stats(r.cli).min).toFixed(2)}×`,
+);
+if (keep) console.log(`\nfiles kept in ${work}`);
+else rmSync(work, { recursive: true, force: true });
+if (rows.some((r) => r.agree / r.cellsInRadius < 0.995)) {
+  console.error('agreement below 99.5 % in at least one case');
+  process.exitCode = 1;
+}
