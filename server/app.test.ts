@@ -82,6 +82,17 @@ describe('GET /api/city/summary', () => {
 });
 
 describe('city loading', () => {
+  it('serves the generated default city when given no city', async () => {
+    const app = buildApp({ staticDir: false });
+    const res = await app.inject('/api/city/summary');
+    expect(res.statusCode).toBe(200);
+    const summary = res.json();
+    expect(summary.synthetic).toBe(true);
+    expect(summary.buildings.count).toBeGreaterThanOrEqual(15_000);
+    expect(summary.keyAreas.count).toBeGreaterThan(0);
+    await app.close();
+  });
+
   it('calls a city factory once, however many requests come at once', async () => {
     let calls = 0;
     const app = buildApp({

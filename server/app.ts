@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { CimError } from '../sim-core/cim/errors.ts';
 import { cityFromGeoJSON, cityToGeoJSON } from '../sim-core/cim/city-file.ts';
+import { generateDefaultCity } from '../sim-core/cim/demo/index.ts';
 import { summarizeCity, type CitySummary } from '../sim-core/cim/summary.ts';
 import type { City } from '../sim-core/cim/types.ts';
 
@@ -91,20 +92,9 @@ export async function readCityFile(path: string): Promise<City> {
   return cityFromGeoJSON(json, path);
 }
 
-// The default city's generator is being written beside this file's author (sim-core/cim/demo); it is
-// loaded by a computed specifier so that this module type-checks and runs whether or not it exists yet.
-const DEMO_MODULE = '../sim-core/cim/demo/index.ts';
-
 /** Generates the embedded default city (synthetic, deterministic; a few seconds for ≥15,000 buildings). */
 export async function loadDefaultCity(): Promise<City> {
-  let mod: { generateDefaultCity?: (options?: { seed?: number }) => City };
-  try {
-    mod = (await import(DEMO_MODULE)) as typeof mod;
-  } catch (e) {
-    throw new Error(`the default city generator (sim-core/cim/demo) cannot be loaded: ${(e as Error).message}; pass a city file with --city`);
-  }
-  if (typeof mod.generateDefaultCity !== 'function') throw new Error('sim-core/cim/demo does not export generateDefaultCity');
-  return mod.generateDefaultCity();
+  return generateDefaultCity();
 }
 
 async function makePayload(city: City): Promise<CityPayload> {
