@@ -4,7 +4,7 @@
 # needs them. Run as root (or with sudo); does nothing when they are already installed.
 set -eu
 if command -v grass >/dev/null 2>&1 && command -v gdalinfo >/dev/null 2>&1 && /usr/bin/python3 -c 'import osgeo' 2>/dev/null; then
-  grass --version 2>/dev/null | head -n 1
+  grass --version 2>&1 | grep -m1 "GRASS GIS"
   gdalinfo --version
   exit 0
 fi
@@ -12,5 +12,5 @@ SUDO=''
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 $SUDO apt-get update
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends gdal-bin python3-gdal grass-core
-grass --version 2>/dev/null | head -n 1
+grass --version 2>&1 | grep -m1 "GRASS GIS"
 gdalinfo --version
