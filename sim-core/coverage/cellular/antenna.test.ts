@@ -89,3 +89,23 @@ describe('link budget', () => {
     expect(resolveCell({ id: 's', xM: 0, yM: 0, heightM: 8 }).scenario).toBe('umi');
   });
 });
+
+describe('gain bound', () => {
+  it('never below the gain, and the back-lobe bound behind the panel', () => {
+    const p = DEFAULT_SECTOR_ANTENNA;
+    const a = new MountedAntenna(p, 30, 7, 3);
+    let behind = 0;
+    for (let i = 0; i < 2000; i++) {
+      const t = (i * 2 * Math.PI) / 2000;
+      const dx = Math.cos(t) * 100;
+      const dy = Math.sin(t * 3) * 100;
+      const dz = -((i % 17) * 3);
+      const bound = a.gainBoundDbi(dx, dy, dz);
+      expect(bound).toBeGreaterThanOrEqual(a.gainTowardDbi(dx, dy, dz) - 1e-12);
+      if (bound < p.gainDbi) behind++;
+    }
+    // 12 (90/65)² = 23.0 dB below G_max behind the panel
+    expect(a.gainBoundDbi(-Math.sin((30 * Math.PI) / 180), -Math.cos((30 * Math.PI) / 180), 0)).toBeCloseTo(p.gainDbi - 12 * (90 / 65) ** 2, 9);
+    expect(behind).toBeGreaterThan(500);
+  });
+});

@@ -112,6 +112,8 @@ export class MountedAntenna {
   private readonly uy: number;
   private readonly uz: number;
   private readonly invHBeamwidth: number;
+  /** Upper bound of the gain toward any direction behind the panel's plane (|φ''| ≥ 90°), dBi. */
+  private readonly backBoundDbi: number;
   private readonly invVBeamwidth: number;
 
   constructor(pattern: SectorAntennaPattern, azimuthDeg: number, mechanicalTiltDeg = 0, electricalTiltDeg = 0, omni = false) {
@@ -127,6 +129,8 @@ export class MountedAntenna {
     this.omni = omni;
     this.invHBeamwidth = 1 / pattern.hBeamwidthDeg;
     this.invVBeamwidth = 1 / pattern.vBeamwidthDeg;
+    const back = 12 * (90 / pattern.hBeamwidthDeg) ** 2;
+    this.backBoundDbi = omni ? pattern.gainDbi : pattern.gainDbi - (back < pattern.frontToBackDb ? back : pattern.frontToBackDb);
     const a = azimuthDeg * DEG;
     const b = mechanicalTiltDeg * DEG;
     const sa = Math.sin(a);
@@ -141,6 +145,20 @@ export class MountedAntenna {
     this.ux = sa * sb;
     this.uy = ca * sb;
     this.uz = cb;
+  }
+
+  /** The panel's forward (3), right (2: no up component) and up (3) unit vectors in ENU. */
+  frame(): [number, number, number, number, number, number, number, number] {
+    return [this.fx, this.fy, this.fz, this.rx, this.ry, this.ux, this.uy, this.uz];
+  }
+
+  /**
+   * A cheap upper bound of {@link gainTowardDbi} (one dot product, no trigonometry): G_max in front of
+   * the panel's plane, and behind it G_max − min(12 (90°/φ3dB)², A_max), because there |φ''| ≥ 90° and
+   * the 3D pattern never exceeds its horizontal cut (A = −min{−(A_V + A_H), A_max} ≤ A_H as A_V ≤ 0).
+   */
+  gainBoundDbi(dx: number, dy: number, dz: number): number {
+    return dx * this.fx + dy * this.fy + dz * this.fz > 0 ? this.pattern.gainDbi : this.backBoundDbi;
   }
 
   /** Gain in dBi toward the direction (dx, dy, dz) metres (east, north, up) from the antenna. */

@@ -179,6 +179,17 @@ export class NrSampleSet {
 }
 
 const LN10_INV = 1 / Math.LN10;
+const RAD_TO_DEG = 180 / Math.PI;
+
+/**
+ * Per-cell constants of the hot loop, flat (stride CELL_STRIDE), the same numbers as the cell's
+ * PathLossKernel and MountedAntenna: power, G_max, back-lobe bound, d'BP, PL constants, O2I wall loss,
+ * the panel's forward/right/up vectors, electrical tilt, 1/φ3dB (0 for omni), 1/θ3dB, SLA_V, A_max.
+ */
+const CELL_STRIDE = 24;
+const P_POWER = 0, P_GMAX = 1, P_BACK = 2, P_BP = 3, P_C1 = 4, P_S1 = 5, P_C2 = 6, P_NC = 7, P_NS = 8, P_O2I = 9;
+const P_FX = 10, P_FY = 11, P_FZ = 12, P_RX = 13, P_RY = 14, P_UX = 15, P_UY = 16, P_UZ = 17;
+const P_ETILT = 18, P_INVH = 19, P_INVV = 20, P_SLA = 21, P_FB = 22;
 
 // Per-sample scratch (module level: no allocation per sample).
 let CAND_MAST = new Int32Array(256); // mast id
@@ -275,6 +286,7 @@ export class NrCoverageModel {
   private cellCarrier: number[] = [];
   private cellO2iTwDb: number[] = [];
   private cellNoiseMw: number[] = [];
+  private params = new Float64Array(64 * CELL_STRIDE);
   private readonly slotById = new Map<string, number>();
   private readonly freeSlots: number[] = [];
   private readonly carriers = new Map<string, number>();
@@ -402,6 +414,7 @@ export class NrCoverageModel {
     this.cellCarrier[slot] = carrier;
     this.cellO2iTwDb[slot] = this.o2i ? throughWallLossDb(this.o2i, cell.fcGHz) : 0;
     this.cellNoiseMw[slot] = 10 ** (noisePerReDbm(cell.scsKHz, this.noiseFigureDb) / 10);
+    this.fillParams(slot, kernel);
     const key = `${cell.xM.toFixed(2)},${cell.yM.toFixed(2)},${cell.heightM.toFixed(2)}`;
     let mastId = this.mastByKey.get(key);
     if (mastId === undefined) {
@@ -482,6 +495,36 @@ export class NrCoverageModel {
     }
   }
 
+  private fillParams(slot: number, k: CellKernel) {
+    if ((slot + 1) * CELL_STRIDE > this.params.length) {
+      const grown = new Float64Array(Math.max(this.params.length * 2, (slot + 1) * CELL_STRIDE));
+      grown.set(this.params);
+      this.params = grown;
+    }
+    const P = this.params;
+    const o = slot * CELL_STRIDE;
+    const a = k.antenna;
+    const pat = a.pattern;
+    const pl = k.pathLoss;
+    const v = a.frame();
+    P[o + P_POWER] = k.powerDbm;
+    P[o + P_GMAX] = pat.gainDbi;
+    P[o + P_BACK] = a.gainBoundDbi(-v[0], -v[1], -v[2]);
+    P[o + P_BP] = pl.breakpointM;
+    P[o + P_C1] = pl.losConst1;
+    P[o + P_S1] = pl.losSlope1;
+    P[o + P_C2] = pl.losConst2;
+    P[o + P_NC] = pl.nlosConst;
+    P[o + P_NS] = pl.nlosSlope;
+    P[o + P_O2I] = this.cellO2iTwDb[slot];
+    for (let i = 0; i < 8; i++) P[o + P_FX + i] = v[i];
+    P[o + P_ETILT] = a.electricalTiltDeg;
+    P[o + P_INVH] = a.omni ? 0 : 1 / pat.hBeamwidthDeg;
+    P[o + P_INVV] = 1 / pat.vBeamwidthDeg;
+    P[o + P_SLA] = pat.sideLobeDb;
+    P[o + P_FB] = pat.frontToBackDb;
+  }
+
   // ---------------------------------------------------------------- evaluation
 
   /** Line of sight from sample s of `set` to mast m (true = clear). */
@@ -515,6 +558,7 @@ export class NrCoverageModel {
     const indoor = set.indoorBuilding[s] >= 0;
     const pin = indoor ? 0.5 * set.d2DInM[s] : 0;
     const sinr = this.sinr;
+    const P = this.params;
     let bestV = this.floorDbm;
     let bestC = -1;
     let nCand = 0;
@@ -537,17 +581,30 @@ export class NrCoverageModel {
       const cells = m.cells;
       for (let ci = 0; ci < cells.length; ci++) {
         const c = cells[ci];
-        const k = this.kernels[c] as CellKernel;
-        const pl = k.pathLoss;
-        const plLos = dc <= pl.breakpointM ? pl.losConst1 + pl.losSlope1 * lg : pl.losConst2 + 40 * lg;
-        const o2i = indoor ? this.cellO2iTwDb[c] + pin : 0;
-        const top = k.powerDbm - plLos - o2i;
-        if (!sinr && top + k.cell.antenna.gainDbi < bestV) continue; // cannot beat the best even in LOS on boresight
+        const o = c * CELL_STRIDE;
+        const plLos = dc <= P[o + P_BP] ? P[o + P_C1] + P[o + P_S1] * lg : P[o + P_C2] + 40 * lg;
+        const o2i = indoor ? P[o + P_O2I] + pin : 0;
+        const top = P[o + P_POWER] - plLos - o2i;
+        const xf = dx * P[o + P_FX] + dy * P[o + P_FY] + dz * P[o + P_FZ];
+        // cannot beat the best even in LOS: on boresight, or behind the panel at its back-lobe bound
+        if (!sinr && top + (xf > 0 ? P[o + P_GMAX] : P[o + P_BACK]) < bestV) continue;
         counters.gains++;
-        const g = k.antenna.gainTowardDbi(dx, dy, dz);
-        const nl = pl.nlosConst + pl.nlosSlope * lg;
+        // TR 38.901 Table 7.3-1 pattern in the panel frame (MountedAntenna.gainTowardDbi, inlined)
+        const yr = dx * P[o + P_RX] + dy * P[o + P_RY];
+        const zu = dx * P[o + P_UX] + dy * P[o + P_UY] + dz * P[o + P_UZ];
+        const tv = (Math.atan2(zu, Math.sqrt(xf * xf + yr * yr)) * RAD_TO_DEG + P[o + P_ETILT]) * P[o + P_INVV];
+        let att = 12 * tv * tv;
+        if (att > P[o + P_SLA]) att = P[o + P_SLA];
+        const invH = P[o + P_INVH];
+        if (invH > 0) {
+          const th = Math.atan2(yr, xf) * RAD_TO_DEG * invH;
+          const ah = 12 * th * th;
+          att += ah < P[o + P_FB] ? ah : P[o + P_FB];
+        }
+        const g = P[o + P_GMAX] - (att < P[o + P_FB] ? att : P[o + P_FB]);
+        const nl = P[o + P_NC] + P[o + P_NS] * lg;
         const vl = top + g;
-        const vn = nl > plLos ? k.powerDbm - nl - o2i + g : vl;
+        const vn = nl > plLos ? P[o + P_POWER] - nl - o2i + g : vl;
         if (better(vn, c, bestV, bestC)) {
           bestV = vn;
           bestC = c;
@@ -675,8 +732,9 @@ export class NrCoverageModel {
     const indoor = set.indoorBuilding[s] >= 0;
     const o2i = indoor ? this.cellO2iTwDb[c] + 0.5 * set.d2DInM[s] : 0;
     const top = k.powerDbm - plLos - o2i;
-    if (top + k.cell.antenna.gainDbi < bestV) return;
-    const g = k.antenna.gainTowardDbi(dx, dy, this.hUtM - m.h);
+    const dz = this.hUtM - m.h;
+    if (top + k.antenna.gainBoundDbi(dx, dy, dz) < bestV) return;
+    const g = k.antenna.gainTowardDbi(dx, dy, dz);
     const nl = pl.nlosConst + pl.nlosSlope * lg;
     const vl = top + g;
     const vn = nl > plLos ? k.powerDbm - nl - o2i + g : vl;
