@@ -13,6 +13,8 @@
  * - ours, CLI: the whole `node server/cli/cimtwin.mjs viewshed …` process, wall clock from spawn to
  *   exit: Node and tsx start-up, loading every CLI verb, reading the DSM GeoTIFF, computing, writing
  *   the GeoTIFF;
+ * - ours, verb process: the same work in a process that loads only the viewshed verb
+ *   (bench/viewshed/run-verb.ts), i.e. the CLI without the other verbs' start-up;
  * - r.viewshed: the `r.viewshed -b` process inside a running GRASS session (no curvature, same
  *   observer and target heights, same radius, memory=2000 so it runs in memory), wall clock: its
  *   start-up, reading the DSM from GRASS's own raster format, computing, writing GRASS's raster;
@@ -165,6 +167,7 @@ interface Row {
   c: Case;
   core: number[];
   coreCold: number;
+  lean: number[];
   cli: number[];
   rv: number[];
   e2e: number;
@@ -192,6 +195,17 @@ for (const c of cases) {
     core.push(performance.now() - t);
   }
   const out = join(work, `ours_${c.id}.tif`);
+  const lean: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'viewshed/run-verb.ts'), join(work, `${c.dsm.name}.tif`), `${xOf(c)},${yOf(c)}`, String(c.observerHeightM), String(c.targetHeightM), String(c.radiusM), out],
+      { encoding: 'utf8', cwd: root },
+    );
+    lean.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`run-verb failed for ${c.id}: ${r.stderr}`);
+  }
   const cli: number[] = [];
   for (let i = 0; i < REPS; i++) {
     t = performance.now();
@@ -255,7 +269,7 @@ for (const c of cases) {
   }
   const rv = gt(`viewshed ${c.id}`);
   const e2e = gt(`import ${c.dsm.name}`)[0]! + Math.min(...rv) + gt(`export ${c.id}`)[0]!;
-  rows.push({ c, core, coreCold, cli, rv, e2e, cellsInRadius, visible, visibleGrass, agree, oursOnly, grassOnly, atEdge, nearNodata });
+  rows.push({ c, core, coreCold, lean, cli, rv, e2e, cellsInRadius, visible, visibleGrass, agree, oursOnly, grassOnly, atEdge, nearNodata });
 }
 
 // ---------------------------------------------------------------- report
@@ -281,24 +295,28 @@ const nd = rows.reduce((a, r) => a + r.nearNodata, 0);
 const totalCells = rows.reduce((a, r) => a + r.cellsInRadius, 0);
 console.log(`\nall cases: ${totalCells} cells compared, ${dis} disagree (${edge} in the outermost metre of the radius, ${nd} next to no-data, ${dis - edge - nd} elsewhere); worst case ${Math.min(...rows.map((r) => (100 * r.agree) / r.cellsInRadius)).toFixed(4)} %`);
 console.log('');
-console.log('| case | ours core ms | ours CLI ms | r.viewshed ms | GRASS e2e ms | r.viewshed / core | r.viewshed / CLI | GRASS e2e / CLI |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| case | ours core ms | ours verb process ms | ours CLI ms | r.viewshed ms | GRASS e2e ms | r.viewshed / core | r.viewshed / verb process | r.viewshed / CLI | GRASS e2e / CLI |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const core = stats(r.core).min;
+  const lean = stats(r.lean).min;
   const cli = stats(r.cli).min;
   const rv = stats(r.rv).min;
-  console.log(`| ${r.c.id} | ${f1(core)} | ${f0(cli)} | ${f0(rv)} | ${f0(r.e2e)} | ${f1(rv / core)}× | ${(rv / cli).toFixed(2)}× | ${(r.e2e / cli).toFixed(2)}× |`);
+  console.log(
+    `| ${r.c.id} | ${f1(core)} | ${f0(lean)} | ${f0(cli)} | ${f0(rv)} | ${f0(r.e2e)} | ${f1(rv / core)}× | ${(rv / lean).toFixed(2)}× | ${(rv / cli).toFixed(2)}× | ${(r.e2e / cli).toFixed(2)}× |`,
+  );
 }
 console.log('');
-console.log('| case | core cold ms | core mean ± std | CLI mean ± std | r.viewshed mean ± std |');
-console.log('|---|---|---|---|---|');
+console.log('| case | core cold ms | core mean ± std | verb process mean ± std | CLI mean ± std | r.viewshed mean ± std |');
+console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const s = (v: number[]) => `${f1(stats(v).mean)} ± ${f1(stats(v).std)}`;
-  console.log(`| ${r.c.id} | ${f1(r.coreCold)} | ${s(r.core)} | ${s(r.cli)} | ${s(r.rv)} |`);
+  console.log(`| ${r.c.id} | ${f1(r.coreCold)} | ${s(r.core)} | ${s(r.lean)} | ${s(r.cli)} | ${s(r.rv)} |`);
 }
 const geo = (f: (r: Row) => number) => Math.exp(rows.reduce((a, r) => a + Math.log(f(r)), 0) / rows.length);
 console.log(
   `\ngeometric mean over cases: r.viewshed / core ${f1(geo((r) => stats(r.rv).min / stats(r.core).min))}×, ` +
+    `r.viewshed / verb process ${geo((r) => stats(r.rv).min / stats(r.lean).min).toFixed(2)}×, ` +
     `r.viewshed / CLI ${geo((r) => stats(r.rv).min / stats(r.cli).min).toFixed(2)}×, GRASS e2e / CLI ${geo((r) => r.e2e / stats(r.cli).min).toFixed(2)}×`,
 );
 if (keep) console.log(`\nfiles kept in ${work}`);

@@ -14,6 +14,8 @@ function dsmOf(W: number, H: number, fn: (col: number, row: number) => number, n
 const at = (d: Float32Raster, col: number, row: number) => ({ observerX: d.grid.centreX(col), observerY: d.grid.centreY(row) });
 const cell = (vis: Uint8Array, d: Float32Raster, col: number, row: number) => vis[row * d.grid.width + col];
 
+const HALVES = [-0.5, 0.5] as const;
+
 function mulberry32(seed: number) {
   let a = seed >>> 0;
   return () => {
@@ -74,15 +76,18 @@ function referenceViewshed(d: Float32Raster, o: ViewshedOptions): Uint8Array {
       const cLo = Math.min(oc, tc);
       const cHi = Math.max(oc, tc);
       for (let r = rLo; r <= rHi && !blocked; r++) {
-        for (let c = cLo; c <= cHi && !blocked; c++) {
+        const cy = r - or;
+        // a cell of this row can only be crossed near where the line runs through the row
+        const xc = ty === 0 ? 0 : (cy * tx) / ty;
+        const half = ty === 0 ? Infinity : Math.abs(tx / ty) / 2 + 1;
+        for (let c = Math.max(cLo, Math.ceil(oc + xc - half)); c <= Math.min(cHi, Math.floor(oc + xc + half)) && !blocked; c++) {
           const cx = c - oc;
-          const cy = r - or;
           if ((cx === 0 && cy === 0) || (cx === tx && cy === ty) || nd(z(c, r))) continue;
           // the line through observer and target separates the square's corners
           let lo = Infinity;
           let hi = -Infinity;
-          for (const hx of [-0.5, 0.5]) {
-            for (const hy of [-0.5, 0.5]) {
+          for (const hx of HALVES) {
+            for (const hy of HALVES) {
               const side = (cx + hx) * ty - (cy + hy) * tx;
               lo = Math.min(lo, side);
               hi = Math.max(hi, side);
@@ -95,8 +100,8 @@ function referenceViewshed(d: Float32Raster, o: ViewshedOptions): Uint8Array {
           let hiRel = -Infinity;
           let loH = [0, 0];
           let hiH = [0, 0];
-          for (const hx of [-0.5, 0.5]) {
-            for (const hy of [-0.5, 0.5]) {
+          for (const hx of HALVES) {
+            for (const hy of HALVES) {
               let rel = dir(cx + hx, cy + hy) - centreDir;
               if (rel > Math.PI) rel -= 2 * Math.PI;
               if (rel < -Math.PI) rel += 2 * Math.PI;

@@ -312,52 +312,81 @@ export class ViewshedEngine {
 
   /** Fills kind, slopes and bounds for the window cells; returns the number of cells in the radius. */
   private prepare(r0: number, r1: number, c0: number, c1: number, radiusM: number): number {
-    const { ww, bw, oc, or, W, H, px, py, eyeM, nodata, values } = this.f;
+    const { ww, bw, oc, or, px, py } = this.f;
+    const wh = r1 - r0 + 1;
+    this.kind.fill(OUTSIDE, 0, ww * wh);
+    this.upper.fill(-Infinity, 0, ww * wh);
+    this.blockUpper.fill(-Infinity, 0, bw * ((wh + BLOCK - 1) >> BLOCK_SHIFT));
+    let cellsInRadius = 0;
+    for (let row = r0; row <= r1; row++) {
+      const dr = row - or;
+      const dyM = dr * py;
+      // the cells of this row within the radius: |dc| ≤ span, by the same test as everywhere else
+      if (!within(0, px, dyM, radiusM)) continue;
+      let span = Math.floor(Math.sqrt(Math.max(0, radiusM * radiusM - dyM * dyM)) / px);
+      while (span > 0 && !within(span, px, dyM, radiusM)) span--;
+      while (within(span + 1, px, dyM, radiusM)) span++;
+      const ca = Math.max(c0, oc - span);
+      const cb = Math.min(c1, oc + span);
+      cellsInRadius += cb - ca + 1;
+      // runs of constant sign of dc share their enter and exit corners
+      if (ca < oc) this.prepareRun(row, r0, c0, ca, Math.min(cb, oc - 1), -1, dr);
+      if (ca <= oc && oc <= cb && dr !== 0) this.prepareRun(row, r0, c0, oc, oc, 0, dr);
+      if (cb > oc) this.prepareRun(row, r0, c0, Math.max(ca, oc + 1), cb, 1, dr);
+    }
+    return cellsInRadius;
+  }
+
+  /** prepare() for columns colA…colB of one row, all on the same side (sign dcSign) of the observer. */
+  private prepareRun(row: number, r0: number, c0: number, colA: number, colB: number, dcSign: number, dr: number): void {
+    const { ww, bw, oc, W, H, px, py, eyeM, nodata, values } = this.f;
     const kind = this.kind;
     const slope = this.slope;
     const upper = this.upper;
     const blockUpper = this.blockUpper;
-    blockUpper.fill(-Infinity, 0, bw * ((r1 - r0 + BLOCK) >> BLOCK_SHIFT));
-    let cellsInRadius = 0;
-    for (let row = r0; row <= r1; row++) {
-      const dr = row - or;
-      const j = row - r0;
-      const dyM = dr * py;
-      for (let col = c0; col <= c1; col++) {
-        const dc = col - oc;
-        const i = col - c0;
-        const k = j * ww + i;
-        const dxM = dc * px;
-        const distM = Math.sqrt(dxM * dxM + dyM * dyM);
-        upper[k] = -Infinity;
-        kind[k] = OUTSIDE;
-        if (distM > radiusM) continue;
-        cellsInRadius++;
-        if (dc === 0 && dr === 0) continue;
-        const z = values[row * W + col];
-        if (isNodata(z, nodata)) {
-          kind[k] = NODATA;
-          continue;
-        }
-        kind[k] = TARGET;
-        spanCorners(dc, dr, CORNERS);
-        const hxE = CORNERS[0];
-        const hyE = CORNERS[1];
-        const hxX = CORNERS[2];
-        const hyX = CORNERS[3];
-        const sC = (z - eyeM) / distM;
-        const sE = cornerSlope(values, nodata, W, H, col, row, hxE, hyE, z, eyeM, (dc + hxE) * px, (dr + hyE) * py);
-        const sX = cornerSlope(values, nodata, W, H, col, row, hxX, hyX, z, eyeM, (dc + hxX) * px, (dr + hyX) * py);
-        slope[3 * k] = sE;
-        slope[3 * k + 1] = sC;
-        slope[3 * k + 2] = sX;
-        const u = sE > sC ? (sE > sX ? sE : sX) : sC > sX ? sC : sX;
-        upper[k] = u;
-        const b = (j >> BLOCK_SHIFT) * bw + (i >> BLOCK_SHIFT);
-        if (u > blockUpper[b]) blockUpper[b] = u;
+    spanCorners(dcSign, dr, CORNERS);
+    const hxE = CORNERS[0];
+    const hyE = CORNERS[1];
+    const hxX = CORNERS[2];
+    const hyX = CORNERS[3];
+    // the neighbours sharing each corner: the row and column beside this cell towards the corner
+    const rowE = hyE > 0 ? row + 1 : row - 1;
+    const rowX = hyX > 0 ? row + 1 : row - 1;
+    const stepE = hxE > 0 ? 1 : -1;
+    const stepX = hxX > 0 ? 1 : -1;
+    const rowEIn = rowE >= 0 && rowE < H;
+    const rowXIn = rowX >= 0 && rowX < H;
+    const dyM = dr * py;
+    const dyE = (dr + hyE) * py;
+    const dyX = (dr + hyX) * py;
+    const j = row - r0;
+    for (let col = colA; col <= colB; col++) {
+      const k = j * ww + col - c0;
+      const z = values[row * W + col];
+      if (z !== z || z === nodata) {
+        kind[k] = NODATA;
+        continue;
       }
+      kind[k] = TARGET;
+      const dc = col - oc;
+      const dxM = dc * px;
+      const sC = (z - eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
+      const colE = col + stepE;
+      const colX = col + stepX;
+      const zE = rowEIn && colE >= 0 && colE < W ? cornerHeight(values, nodata, W, rowE, colE, row, col, z) : z;
+      const zX = rowXIn && colX >= 0 && colX < W ? cornerHeight(values, nodata, W, rowX, colX, row, col, z) : z;
+      const dxE = (dc + hxE) * px;
+      const dxX = (dc + hxX) * px;
+      const sE = (zE - eyeM) / Math.sqrt(dxE * dxE + dyE * dyE);
+      const sX = (zX - eyeM) / Math.sqrt(dxX * dxX + dyX * dyX);
+      slope[3 * k] = sE;
+      slope[3 * k + 1] = sC;
+      slope[3 * k + 2] = sX;
+      const u = sE > sC ? (sE > sX ? sE : sX) : sC > sX ? sC : sX;
+      upper[k] = u;
+      const b = (j >> BLOCK_SHIFT) * bw + ((col - c0) >> BLOCK_SHIFT);
+      if (u > blockUpper[b]) blockUpper[b] = u;
     }
-    return cellsInRadius;
   }
 
   /** Decides the cell at offset (dc, dr) from the observer and records the result. */
@@ -574,39 +603,24 @@ export class ViewshedEngine {
   }
 }
 
+/** True when a cell `dc` columns from the observer on a row `dyM` from it is within the radius. */
+function within(dc: number, px: number, dyM: number, radiusM: number): boolean {
+  const dxM = dc * px;
+  return Math.sqrt(dxM * dxM + dyM * dyM) <= radiusM;
+}
+
 /**
- * Slope Δz/distance from the eye to a cell's corner at half offset (hx, hy) from its centre; the
- * corner's height is the mean of the four cells sharing it, summed in float32 in r.viewshed's order,
- * or the cell's own height `z` when one of them is off the grid or has no data. `dxM`, `dyM`: the
- * corner's offset from the observer.
+ * Height of the corner of cell (row, col) shared with cells (row1, col1), (row1, col) and (row, col1):
+ * the mean of the four, summed in float32 in r.viewshed's order, or the cell's own height `z` when
+ * one of them has no data (the caller handles corners off the grid).
  */
-function cornerSlope(
-  values: Float32Array,
-  nodata: number | null,
-  W: number,
-  H: number,
-  col: number,
-  row: number,
-  hx: number,
-  hy: number,
-  z: number,
-  eyeM: number,
-  dxM: number,
-  dyM: number,
-): number {
-  const col1 = hx > 0 ? col + 1 : col - 1;
-  const row1 = hy > 0 ? row + 1 : row - 1;
-  let zc = z;
-  if (col1 >= 0 && col1 < W && row1 >= 0 && row1 < H) {
-    const e1 = values[row1 * W + col1];
-    const e2 = values[row1 * W + col];
-    const e3 = values[row * W + col1];
-    if (!isNodata(e1, nodata) && !isNodata(e2, nodata) && !isNodata(e3, nodata)) {
-      const f = Math.fround;
-      zc = f(f(f(e1 + e2) + e3) + z) / 4;
-    }
-  }
-  return (zc - eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
+function cornerHeight(values: Float32Array, nodata: number | null, W: number, row1: number, col1: number, row: number, col: number, z: number): number {
+  const e1 = values[row1 * W + col1];
+  const e2 = values[row1 * W + col];
+  const e3 = values[row * W + col1];
+  if (e1 !== e1 || e2 !== e2 || e3 !== e3 || e1 === nodata || e2 === nodata || e3 === nodata) return z;
+  const f = Math.fround;
+  return f(f(f(e1 + e2) + e3) + z) / 4;
 }
 
 function checkNumber(v: number, field: string): void {
