@@ -34,6 +34,8 @@ export interface GeoTiffGeoref {
   rasterType: 'area' | 'point';
   /** EPSG code of the projected (ProjectedCSTypeGeoKey) or geographic CRS, when the keys give one. */
   epsg?: number;
+  /** GTModelTypeGeoKey: 1 projected, 2 geographic (lon/lat), 3 geocentric. */
+  modelType?: 'projected' | 'geographic' | 'geocentric';
 }
 
 export interface ReadGeoTiffOptions {
@@ -161,6 +163,7 @@ function readGeoref(fd: FileDirectory, name: string): GeoTiffGeoref {
       const value = keys[i + 3]!;
       if (location !== 0) continue;
       if (id === 1025) georef.rasterType = value === 2 ? 'point' : 'area'; // GTRasterTypeGeoKey
+      if (id === 1024 && value >= 1 && value <= 3) georef.modelType = (['projected', 'geographic', 'geocentric'] as const)[value - 1]; // GTModelTypeGeoKey
       if ((id === 3072 || (id === 2048 && georef.epsg === undefined)) && value > 0 && value < 32767) georef.epsg = value;
     }
   }

@@ -95,6 +95,16 @@ describe('cimtwin viewshed', () => {
     expect(await msg({ band: 2 })).toBe(`${dsm}, field 'band': --band 2 does not exist: the file has 1 band (1…1)`);
     expect(await msg({ band: 1.5 })).toBe("field '--band': must be a whole band number, got 1.5");
     expect(await msg({ nodataVisible: 'maybe' })).toBe("field '--nodata-visible': must be true or false, got 'maybe'");
+    const lonLat = join(dir, 'lonlat.tif');
+    writeFileSync(
+      lonLat,
+      new Uint8Array(
+        writeArrayBuffer(new Float32Array(16), { width: 4, height: 4, ModelPixelScale: [0.001, 0.001, 0], ModelTiepoint: [0, 0, 0, 117, 36, 0], GeographicTypeGeoKey: 4326, GTModelTypeGeoKey: 2 } as never),
+      ),
+    );
+    expect(await msg({ dsm: lonLat, observer: '117.0015,35.9985' })).toBe(
+      `${lonLat}, field 'GTModelTypeGeoKey': is in a geographic CRS (EPSG:4326): cells are degrees, not metres; reproject it to a projected CRS first (e.g. gdalwarp -t_srs EPSG:32650)`,
+    );
     const notTiff = join(dir, 'dsm.asc');
     writeFileSync(notTiff, 'ncols 4\n');
     expect(await msg({ dsm: notTiff })).toBe(`${notTiff}: is not a TIFF file (no II*/MM* header)`);

@@ -97,6 +97,13 @@ export async function runViewshed(flags: ViewshedFlags): Promise<ViewshedRun> {
   const t0 = performance.now();
   const dsm = await readGeoTiffRaster(dsmPath, { band });
   const t1 = performance.now();
+  const georef = dsm.grid.georef as { modelType?: string; epsg?: number } | undefined;
+  if (georef?.modelType === 'geographic') {
+    throw new CimError(
+      `is in a geographic CRS${georef.epsg ? ` (EPSG:${georef.epsg})` : ''}: cells are degrees, not metres; reproject it to a projected CRS first (e.g. gdalwarp -t_srs EPSG:32650)`,
+      { file: dsmPath, field: 'GTModelTypeGeoKey' },
+    );
+  }
   let result;
   try {
     result = new ViewshedEngine().compute(dsm, { observerX, observerY, observerHeightM, targetHeightM, radiusM, nodataVisible });
