@@ -11,6 +11,7 @@
  * return a {@link PlacementResult}. The solvers share one evaluator ({@link CoverState}), so the
  * objective of a result does not depend on who found it.
  */
+import FlatQueue from 'flatqueue';
 import type { CoverageMatrix } from './coverage-matrix.ts';
 import { greedyUpperBound, lazyGreedyMaxCoverage, lazyGreedySetCover } from './greedy.ts';
 import { resolveProblem, type CoverTargetInput, type CoveringOptions, type CoveringProblem } from './problem.ts';
@@ -21,7 +22,7 @@ import { swapLocalSearch } from './swap.ts';
 /** What one proposed site adds, given the sites ranked before it. */
 export interface SiteExplanation {
   site: number;
-  /** 1-based rank: sites are ranked by marginal gain, each given the ones before it. */
+  /** 1-based rank: the greedy order within the selection (largest surrogate gain first, each given the ones before). */
   rank: number;
   /** Marginal gain ΔF: covered unit weight added (areas, then ε × ground), less the redundancy penalty. */
   marginalGain: number;
@@ -135,52 +136,57 @@ export function greedySolver(options: GreedySolverOptions = {}): PlacementSolver
   };
 }
 
-/** Ranks the new sites of a selection and explains each one (see {@link SiteExplanation}). */
+/**
+ * Ranks the new sites of a selection and explains each one (see {@link SiteExplanation}). The order
+ * is the greedy order within the selection — largest surrogate gain ΔG first, each given the ones
+ * before — found with the same lazy evaluation as the greedy (valid because G is submodular), so
+ * ranking thousands of sites stays near-linear. The explanations' gains sum to F(S) − F(locked).
+ */
 export function explainSelection(p: CoveringProblem, newSites: readonly number[]): SiteExplanation[] {
   const s = CoverState.withLocked(p);
   const left = [...new Set(newSites)].filter((j) => !p.locked[j]);
   const out: SiteExplanation[] = [];
   const { siteStart, demandIndex } = p.matrix;
-  while (left.length) {
-    let best = -1, bestGain = -Infinity, bestTie = -Infinity;
-    for (let q = 0; q < left.length; q++) {
-      const j = left[q];
-      if (!s.canAdd(j)) continue;
-      const g = s.gain(j, 'true');
-      const tie = s.gain(j, 'surrogate');
-      if (g > bestGain + 1e-12 || (Math.abs(g - bestGain) <= 1e-12 && tie > bestTie)) {
-        best = q;
-        bestGain = g;
-        bestTie = tie;
-      }
+  const queue = new FlatQueue<number>();
+  const key = new Map<number, number>();
+  const stamp = new Map<number, number>();
+  for (const j of left) {
+    const g = s.gain(j, 'surrogate');
+    key.set(j, g);
+    stamp.set(j, 0);
+    queue.push(j, -g);
+  }
+  let round = 0;
+  while (queue.length) {
+    const pr = queue.peekValue()!;
+    const j = queue.pop()!;
+    if (-pr !== key.get(j) || s.selected[j]) continue;
+    if (stamp.get(j) !== round) {
+      const g = s.gain(j, 'surrogate');
+      key.set(j, g);
+      stamp.set(j, round);
+      queue.push(j, -g);
+      continue;
     }
-    if (best < 0) break; // the rest conflict with what is ranked (cannot happen for a feasible selection)
-    const j = left.splice(best, 1)[0];
+    if (!s.canAdd(j)) continue; // conflicts with a site ranked before (not in a feasible selection)
     const newly: number[] = [];
     let weight = 0;
+    const touched = new Set<number>();
     for (let k = siteStart[j]; k < siteStart[j + 1]; k++) {
       const i = demandIndex[k];
       if (s.count[i] === 0) {
         newly.push(i);
         weight += p.weights[i];
+        if (p.areaOfDemand[i] >= 0) touched.add(p.areaOfDemand[i]);
       }
     }
-    const areasBefore = p.areaCount ? Uint8Array.from({ length: p.areaCount }, (_, a) => (s.areaMet(a, s.areaCovered[a]) ? 1 : 0)) : null;
+    const wasMet = new Map<number, boolean>();
+    for (const a of touched) wasMet.set(a, s.areaMet(a, s.areaCovered[a]));
     const cost = s.addCost(j);
     const g = s.gain(j, 'true');
     s.add(j);
-    const newlyAreas: number[] = [];
-    if (areasBefore) {
-      const seen = new Set<number>();
-      for (const i of newly) {
-        const a = p.areaOfDemand[i];
-        if (a >= 0 && !seen.has(a)) {
-          seen.add(a);
-          if (!areasBefore[a] && s.areaMet(a, s.areaCovered[a])) newlyAreas.push(a);
-        }
-      }
-      newlyAreas.sort((x, y) => x - y);
-    }
+    round++;
+    const newlyAreas = [...touched].filter((a) => !wasMet.get(a) && s.areaMet(a, s.areaCovered[a])).sort((x, y) => x - y);
     out.push({ site: j, rank: out.length + 1, marginalGain: g, newlyCoveredWeight: weight, newlyCoveredDemand: newly, newlyCoveredAreas: newlyAreas, cost });
   }
   return out;
