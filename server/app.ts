@@ -37,6 +37,7 @@ export const DEFAULT_STATIC_DIR = join(REPO_ROOT, 'dist', 'viewer');
 /** What to tell a user whose viewer is not built. */
 export const VIEWER_NOT_BUILT_HINT = 'the viewer is not built: run npm run build';
 
+/** Options of {@link buildApp}. */
 export interface AppOptions {
   /** The city to serve, or a function that makes it (called once, on first use). */
   city?: City | (() => Promise<City>);

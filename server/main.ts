@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type AppOptions } from './app.ts';
 
+/** Options of {@link startServer}: the app's, plus where to listen. */
 export interface StartOptions extends AppOptions {
   /** Interface to listen on; default 127.0.0.1 (this machine only). */
   host?: string;
@@ -18,6 +19,7 @@ export interface StartOptions extends AppOptions {
   print?: (line: string) => void;
 }
 
+/** A listening server, as {@link startServer} returns it. */
 export interface RunningServer {
   app: FastifyInstance;
   /** `http://host:port/` as printed. */

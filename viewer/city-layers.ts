@@ -34,6 +34,7 @@ const ROAD_HEIGHT_M = 0.6;
 /** Margin of the ground plate around the city when the city has no scope polygon, metres. */
 const GROUND_MARGIN_M = 150;
 
+/** The primitives made for one city, and what the page needs to know about them. */
 export interface CityLayers {
   buildings: Primitive;
   ground: Primitive;

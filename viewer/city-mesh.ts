@@ -21,6 +21,7 @@ const M_PER_DEG = 111_320;
 /** A GeoJSON position: [lonDeg, latDeg, ...]. */
 export type Position = readonly number[];
 
+/** A finished mesh: flat arrays ready for a Cesium `Geometry`. */
 export interface MeshArrays {
   /** Interleaved ECEF x, y, z in metres. */
   positionsM: Float64Array;

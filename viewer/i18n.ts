@@ -8,7 +8,9 @@ import LanguageDetector from 'i18next-browser-languagedetector';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
 
+/** Interface languages, the default first. */
 export const LANGUAGES = ['zh-CN', 'en'] as const;
+/** One of {@link LANGUAGES}. */
 export type Language = (typeof LANGUAGES)[number];
 
 /** Maps any browser language tag onto one we have: zh* → zh-CN, en* → en; others stay (and fall back to zh-CN). */
@@ -19,6 +21,7 @@ export function supportedLanguage(tag: string): string {
   return tag;
 }
 
+/** Sets up i18next with the bundled resources and language detection; call once before rendering text. */
 export async function initI18n(): Promise<void> {
   await i18next.use(LanguageDetector).init({
     resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
@@ -40,6 +43,7 @@ export function currentLanguage(): Language {
   return i18next.resolvedLanguage === 'en' ? 'en' : 'zh-CN';
 }
 
+/** Translates a key in the current language (i18next `t`). */
 export const t = i18next.t.bind(i18next);
 
 /** Fills every `[data-i18n]` element under `root` and the document language. */

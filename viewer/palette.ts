@@ -4,6 +4,7 @@
  */
 import type { RoadClass } from '../sim-core/cim/types.ts';
 
+/** Red, green, blue, alpha, each 0–255. */
 export type Rgba = readonly [number, number, number, number];
 
 /** Colour groups of building uses, in legend order; uses not listed in {@link USE_GROUP} are `other`. */
@@ -35,6 +36,7 @@ export const USE_GROUP: Record<string, string> = {
   ancillary: 'ancillary',
 };
 
+/** Road line colour by class (CJJ 37). */
 export const ROAD_CLASS_COLORS: Record<RoadClass, Rgba> = {
   expressway: [214, 92, 40, 255],
   arterial: [240, 160, 60, 255],
@@ -43,7 +45,9 @@ export const ROAD_CLASS_COLORS: Record<RoadClass, Rgba> = {
   service: [220, 220, 215, 255],
 };
 
+/** Key public areas (重点公共区域), translucent. */
 export const KEY_AREA_COLOR: Rgba = [70, 170, 110, 110];
+/** The city's ground plate. */
 export const GROUND_COLOR: Rgba = [226, 222, 210, 255];
 
 /** The colour group a building's `use` is drawn with. */

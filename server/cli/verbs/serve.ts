@@ -23,6 +23,7 @@ export function parsePort(value: unknown): number {
   return port;
 }
 
+/** Registers the `serve` verb. */
 export function register(cli: CAC, ctx: CliContext): void {
   cli
     .command('serve', 'Serve the viewer and the API (default city: the generated demo city)')
