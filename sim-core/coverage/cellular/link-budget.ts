@@ -79,8 +79,3 @@ export const DEFAULT_UE_NOISE_FIGURE_DB = 7;
 export function noisePerReDbm(scsKHz: number, noiseFigureDb = DEFAULT_UE_NOISE_FIGURE_DB): number {
   return THERMAL_NOISE_DBM_PER_HZ + 10 * Math.log10(scsKHz * 1e3) + noiseFigureDb;
 }
-
-/** dBm → mW. */
-export const dbmToMw = (dbm: number) => 10 ** (dbm / 10);
-/** mW → dBm (−Infinity for 0). */
-export const mwToDbm = (mw: number) => 10 * Math.log10(mw);

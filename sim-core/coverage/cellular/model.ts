@@ -14,10 +14,11 @@
  *
  * **Exact best server with few rays.** NLOS path loss is never below LOS path loss, so for each link
  * the NLOS value is a guaranteed lower bound and the LOS value an upper bound, both known without a
- * ray. Per sample: every link's NLOS value raises the running best; a link whose LOS value (with the
- * cell's maximum gain, from distance only) cannot beat the running best is skipped without computing
- * its antenna gain; the remaining masts are ray-tested in decreasing order of their LOS value until one
- * is in sight or the next cannot beat the best. The result is the same as testing every link.
+ * ray. Per sample (masts nearest first): every link's NLOS value raises the running best; a link whose
+ * LOS value with its best possible gain (G_max in front of the panel, the back-lobe bound behind it:
+ * one dot product, see MountedAntenna.gainBoundDbi) cannot beat the running best is skipped without
+ * trigonometry; the remaining masts are ray-tested in decreasing order of their LOS value until one is
+ * in sight or the next cannot beat the best. The result is the same as testing every link.
  * Ties between equal values go to the lower cell slot, in full and incremental evaluation alike.
  *
  * **Reach.** Links longer than `maxRadiusM` (default 1500 m) are not evaluated: a cell covers nothing
@@ -241,6 +242,30 @@ function growEnt(n: number) {
   const d = new Float64Array(m);
   d.set(ENT_VL);
   ENT_VL = d;
+}
+
+/**
+ * Gain (dBi) of the cell whose constants start at `o` in `P`, toward (dx, dy, dz); `xf` is the forward
+ * component already computed for the cheap bound. The TR 38.901 Table 7.3-1 pattern of
+ * MountedAntenna.gainTowardDbi on flat constants (same operations, same results). Returns −Infinity
+ * as soon as the vertical cut alone shows that `top` + gain stays below `floor`: the 3D pattern never
+ * exceeds −min(A_V, A_max), because A_H ≤ 0; this saves the second arctangent on most far links.
+ */
+function flatGainAbove(P: Float64Array, o: number, dx: number, dy: number, dz: number, xf: number, top: number, floor: number): number {
+  const yr = dx * P[o + P_RX] + dy * P[o + P_RY];
+  const zu = dx * P[o + P_UX] + dy * P[o + P_UY] + dz * P[o + P_UZ];
+  const tv = (Math.atan2(zu, Math.sqrt(xf * xf + yr * yr)) * RAD_TO_DEG + P[o + P_ETILT]) * P[o + P_INVV];
+  let att = 12 * tv * tv;
+  if (att > P[o + P_SLA]) att = P[o + P_SLA];
+  const fb = P[o + P_FB];
+  if (top + P[o + P_GMAX] - (att < fb ? att : fb) < floor) return -Infinity;
+  const invH = P[o + P_INVH];
+  if (invH > 0) {
+    const th = Math.atan2(yr, xf) * RAD_TO_DEG * invH;
+    const ah = 12 * th * th;
+    att += ah < fb ? ah : fb;
+  }
+  return P[o + P_GMAX] - (att < fb ? att : fb);
 }
 
 /** True when (v, c) beats (bv, bc): a higher value, or an equal one from a lower cell slot. */
@@ -589,19 +614,8 @@ export class NrCoverageModel {
         // cannot beat the best even in LOS: on boresight, or behind the panel at its back-lobe bound
         if (!sinr && top + (xf > 0 ? P[o + P_GMAX] : P[o + P_BACK]) < bestV) continue;
         counters.gains++;
-        // TR 38.901 Table 7.3-1 pattern in the panel frame (MountedAntenna.gainTowardDbi, inlined)
-        const yr = dx * P[o + P_RX] + dy * P[o + P_RY];
-        const zu = dx * P[o + P_UX] + dy * P[o + P_UY] + dz * P[o + P_UZ];
-        const tv = (Math.atan2(zu, Math.sqrt(xf * xf + yr * yr)) * RAD_TO_DEG + P[o + P_ETILT]) * P[o + P_INVV];
-        let att = 12 * tv * tv;
-        if (att > P[o + P_SLA]) att = P[o + P_SLA];
-        const invH = P[o + P_INVH];
-        if (invH > 0) {
-          const th = Math.atan2(yr, xf) * RAD_TO_DEG * invH;
-          const ah = 12 * th * th;
-          att += ah < P[o + P_FB] ? ah : P[o + P_FB];
-        }
-        const g = P[o + P_GMAX] - (att < P[o + P_FB] ? att : P[o + P_FB]);
+        const g = flatGainAbove(P, o, dx, dy, dz, xf, top, sinr ? -Infinity : bestV);
+        if (g === -Infinity) continue;
         const nl = P[o + P_NC] + P[o + P_NS] * lg;
         const vl = top + g;
         const vn = nl > plLos ? P[o + P_POWER] - nl - o2i + g : vl;
@@ -714,7 +728,6 @@ export class NrCoverageModel {
   /** Compares one (new) cell with the current best of a sample; the cell must be in the model. */
   private offer(set: NrSampleSet, s: number, c: number): void {
     if (!set.active[s]) return;
-    const k = this.kernels[c] as CellKernel;
     const m = this.masts[this.cellMast[c]] as Mast;
     const x = set.xyM[2 * s];
     const y = set.xyM[2 * s + 1];
@@ -727,17 +740,19 @@ export class NrCoverageModel {
     const d = Math.sqrt(d2);
     const dc = d < 10 ? 10 : d;
     const lg = 0.5 * Math.log(dc * dc + m.dh2) * LN10_INV;
-    const pl = k.pathLoss;
-    const plLos = dc <= pl.breakpointM ? pl.losConst1 + pl.losSlope1 * lg : pl.losConst2 + 40 * lg;
-    const indoor = set.indoorBuilding[s] >= 0;
-    const o2i = indoor ? this.cellO2iTwDb[c] + 0.5 * set.d2DInM[s] : 0;
-    const top = k.powerDbm - plLos - o2i;
+    const P = this.params;
+    const o = c * CELL_STRIDE;
+    const plLos = dc <= P[o + P_BP] ? P[o + P_C1] + P[o + P_S1] * lg : P[o + P_C2] + 40 * lg;
+    const o2i = set.indoorBuilding[s] >= 0 ? P[o + P_O2I] + 0.5 * set.d2DInM[s] : 0;
+    const top = P[o + P_POWER] - plLos - o2i;
     const dz = this.hUtM - m.h;
-    if (top + k.antenna.gainBoundDbi(dx, dy, dz) < bestV) return;
-    const g = k.antenna.gainTowardDbi(dx, dy, dz);
-    const nl = pl.nlosConst + pl.nlosSlope * lg;
+    const xf = dx * P[o + P_FX] + dy * P[o + P_FY] + dz * P[o + P_FZ];
+    if (top + (xf > 0 ? P[o + P_GMAX] : P[o + P_BACK]) < bestV) return;
+    const g = flatGainAbove(P, o, dx, dy, dz, xf, top, bestV);
+    if (g === -Infinity) return;
+    const nl = P[o + P_NC] + P[o + P_NS] * lg;
     const vl = top + g;
-    const vn = nl > plLos ? k.powerDbm - nl - o2i + g : vl;
+    const vn = nl > plLos ? P[o + P_POWER] - nl - o2i + g : vl;
     if (vl > vn && better(vl, c, bestV, bestC0) && this.clear(set, s, m)) {
       set.rsrpDbm[s] = vl;
       set.bestCell[s] = c;

@@ -278,21 +278,6 @@ export class PathLossKernel {
     return nlos > los ? nlos : los;
   }
 
-  /**
-   * LOS path loss from a precomputed `lg = log10(d3D)` (d2D already clamped to ≥ 10 m), dB. Lets a
-   * caller share one logarithm between LOS, NLOS and every cell on one mast.
-   */
-  losDbFromLog(d2DM: number, lg: number): number {
-    return d2DM <= this.breakpointM ? this.losConst1 + this.losSlope1 * lg : this.losConst2 + 40 * lg;
-  }
-
-  /** NLOS path loss max(LOS, NLOS') from `lg = log10(d3D)`, dB. */
-  nlosDbFromLog(d2DM: number, lg: number): number {
-    const los = d2DM <= this.breakpointM ? this.losConst1 + this.losSlope1 * lg : this.losConst2 + 40 * lg;
-    const nlos = this.nlosConst + this.nlosSlope * lg;
-    return nlos > los ? nlos : los;
-  }
-
   /** Path loss for a known LOS state, dB. */
   db(d2DM: number, los: boolean): number {
     return los ? this.losDb(d2DM) : this.nlosDb(d2DM);
