@@ -1,0 +1,225 @@
+/**
+ * `cimtwin greenwave`: green-wave offsets for an arterial, written as a SUMO additional file
+ * (`<tlLogic id programID offset/>`) plus a JSON report beside it (offsets, bands, efficiency,
+ * time-space data, and with `--evaluate` the traffic model's stops and delay for the uncoordinated,
+ * numerical and MAXBAND plans side by side).
+ *
+ *   cimtwin greenwave --sumo-net net.xml --route J1,J2,J3 [--speed-kmh 50] [--cycle-s 90] [--method maxband] -o offsets.add.xml
+ *   cimtwin greenwave --city city.json --nodes n1,n9 -o offsets.add.xml
+ */
+import { readFileSync } from 'node:fs';
+import type { CAC } from 'cac';
+import { CimError } from '../../../sim-core/cim/errors.ts';
+import { applyWebsterTiming, assemblePlan, uncoordinatedPlan, planOffsets, type Arterial, type GreenWavePlan } from '../../../sim-core/signal/arterial.ts';
+import { arterialFromCity } from '../../../sim-core/signal/corridor-city.ts';
+import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
+import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
+import { solveOneWay } from '../../../sim-core/signal/oneway.ts';
+import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, sumoOffsetsAdditional, type SumoCorridor } from '../../../sim-core/signal/sumo.ts';
+import { simulateCorridor, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
+import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
+import { writeFileAtomic } from '../../io/write-atomic.ts';
+import { action, type CliContext } from '../main.ts';
+
+const METHODS = ['maxband', 'numerical', 'oneway'] as const;
+type Method = (typeof METHODS)[number];
+
+export interface GreenwaveOptions {
+  sumoNet?: string;
+  route?: string;
+  city?: string;
+  nodes?: string;
+  tllogic?: string;
+  speedKmh?: number;
+  speedFactor?: number;
+  speedBand?: string;
+  useSpeedBand?: boolean;
+  cycleS?: number;
+  webster?: string;
+  method?: string;
+  inboundWeight?: number;
+  direction?: string;
+  queueClearanceS?: number;
+  evaluate?: boolean;
+  demandVehH?: number;
+  inboundDemandVehH?: number;
+  turnInVehH?: number;
+  seed?: number;
+  output?: string;
+  quiet?: boolean;
+}
+
+function readText(path: string): string {
+  checkInputFile(path);
+  return decodeText(readFileSync(path), path).text;
+}
+
+function list(value: string | undefined, flag: string): string[] {
+  if (value === undefined || value === '') throw new CimError(`${flag} is required`, { field: flag });
+  const parts = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length < 2) throw new CimError(`${flag} needs at least two comma-separated ids, got '${value}'`, { field: flag });
+  return parts;
+}
+
+function optNumber(v: unknown, flag: string, check: (x: number) => boolean, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x) || !check(x)) throw new CimError(`${flag} must be ${what}, got '${String(v)}'`, { field: flag });
+  return x;
+}
+
+/** The report path beside the additional file: `offsets.add.xml` → `offsets.report.json`. */
+export function reportPathFor(output: string): string {
+  return output.replace(/(\.add)?\.xml$/i, '') + '.report.json';
+}
+
+/** Runs the verb; returns what it wrote (for tests and the bench). */
+export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPath: string; reportPath: string; plan: GreenWavePlan; report: Record<string, unknown> }> {
+  if (!o.output) throw new CimError('-o <offsets.add.xml> is required', { field: '-o' });
+  if (!!o.sumoNet === !!o.city) throw new CimError('give either --sumo-net <net.xml> with --route, or --city <city.json> with --nodes', { field: '--sumo-net' });
+  const method = (o.method ?? 'maxband') as Method;
+  if (!METHODS.includes(method)) throw new CimError(`--method must be one of ${METHODS.join(', ')}, got '${o.method}'`, { field: '--method' });
+  const speedMps = optNumber(o.speedKmh, '--speed-kmh', (x) => x > 0 && x <= 250, 'a speed in km/h (0–250)');
+  const speedFactor = optNumber(o.speedFactor, '--speed-factor', (x) => x > 0 && x <= 1.5, 'a factor in (0, 1.5]');
+  const cycleS = optNumber(o.cycleS, '--cycle-s', (x) => x >= 10 && x <= 600, 'a cycle of 10–600 s');
+  const queueClearanceS = optNumber(o.queueClearanceS, '--queue-clearance-s', (x) => x >= 0 && x < 120, 'a time of 0–120 s');
+  const inboundWeight = optNumber(o.inboundWeight, '--inbound-weight', (x) => x >= 0 && x <= 100, 'a weight ≥ 0');
+  let speedBand: [number, number] | undefined;
+  if (o.speedBand !== undefined) {
+    const p = String(o.speedBand).split(',').map(Number);
+    if (p.length !== 2 || !(p[0] > 0 && p[0] <= 1 && p[1] >= 1 && p[1] < 3)) throw new CimError(`--speed-band must be 'lo,hi' factors with lo ≤ 1 ≤ hi, got '${o.speedBand}'`, { field: '--speed-band' });
+    speedBand = [p[0], p[1]];
+  }
+  const direction = o.direction ?? 'outbound';
+  if (direction !== 'outbound' && direction !== 'inbound') throw new CimError(`--direction must be outbound or inbound, got '${direction}'`, { field: '--direction' });
+
+  let arterial: Arterial;
+  let corridor: Pick<SumoCorridor, 'programs' | 'programChanged'> | null = null;
+  const warnings: string[] = [];
+  let source: Record<string, unknown>;
+  if (o.sumoNet) {
+    const route = list(o.route, '--route');
+    let net = parseSumoNet(readText(o.sumoNet), o.sumoNet);
+    let imported = new Set<string>();
+    if (o.tllogic) {
+      const programs = parseTlLogicFile(readText(o.tllogic), o.tllogic);
+      net = loadPrograms(net, programs, o.tllogic);
+      imported = new Set(programs.map((p) => p.id));
+    }
+    const c = arterialFromSumo(net, { route, speedMps: speedMps === undefined ? undefined : speedMps / 3.6, speedFactor, speedBand, cycleS, queueClearanceS });
+    // Imported programs are written in full, so that the output works without the tlLogic file.
+    c.programChanged = c.programChanged.map((changed, i) => changed || imported.has(c.arterial.signals[i].id));
+    arterial = c.arterial;
+    corridor = c;
+    warnings.push(...c.warnings);
+    source = { sumoNet: o.sumoNet, route, tllogic: o.tllogic ?? null };
+  } else {
+    const nodeIds = list(o.nodes, '--nodes');
+    const city = readCityFile(o.city!);
+    const c = arterialFromCity(city, { nodeIds, speedMps: speedMps === undefined ? undefined : speedMps / 3.6, speedFactor, speedBand, cycleS, queueClearanceS });
+    arterial = c.arterial;
+    source = { city: o.city, nodes: nodeIds, pathNodeIds: c.pathNodeIds, pathLinkIds: c.pathLinkIds };
+  }
+  if (o.webster !== undefined) {
+    // --webster out,in,cross veh/h per lane for every signal: Webster cycle and splits.
+    const f = String(o.webster).split(',').map(Number);
+    if (f.length !== 3 || f.some((x) => !(x >= 0))) throw new CimError(`--webster must be 'outbound,inbound,cross' flows in veh/h per lane, got '${o.webster}'`, { field: '--webster' });
+    if (corridor) throw new CimError('--webster rewrites the splits; it works with --city corridors (for SUMO nets use tlsCycleAdaptation.py and --tllogic)', { field: '--webster' });
+    arterial = applyWebsterTiming(arterial, arterial.signals.map(() => ({ outboundVehPerH: f[0], inboundVehPerH: f[1], crossVehPerH: f[2] })));
+  }
+
+  const solve = async (m: Method): Promise<GreenWavePlan> =>
+    m === 'maxband' ? solveMaxband(arterial, { inboundWeight, useSpeedBand: !!o.useSpeedBand }) : m === 'numerical' ? solveNumerical(arterial) : solveOneWay(arterial, { direction });
+  const plan = await solve(method);
+
+  let evaluation: Record<string, TrafficResult> | null = null;
+  if (o.evaluate) {
+    const demand = {
+      outboundVehPerH: optNumber(o.demandVehH ?? 500, '--demand-veh-h', (x) => x >= 0 && x <= 3000, 'a flow of 0–3000 veh/h per lane')!,
+      inboundVehPerH: optNumber(o.inboundDemandVehH ?? o.demandVehH ?? 500, '--inbound-demand-veh-h', (x) => x >= 0 && x <= 3000, 'a flow of 0–3000 veh/h per lane')!,
+      turnInVehPerH: optNumber(o.turnInVehH ?? 0, '--turn-in-veh-h', (x) => x >= 0 && x <= 1000, 'a flow of 0–1000 veh/h')!,
+      seed: optNumber(o.seed ?? 1, '--seed', Number.isInteger, 'an integer')!,
+    };
+    const plans: GreenWavePlan[] = [uncoordinatedPlan(arterial)];
+    for (const m of ['numerical', 'maxband'] as const) plans.push(m === method ? plan : await solve(m));
+    if (method === 'oneway') plans.push(plan);
+    if (corridor) {
+      // The net's own offsets, when any are set.
+      const given = corridor.programs.map((p) => p.offsetS);
+      if (given.some((x) => x !== 0)) plans.push(assemblePlan(arterial, 'given', given));
+    }
+    evaluation = {};
+    for (const p of plans) evaluation[p.method] = simulateCorridor(arterial, planOffsets(p), demand);
+  }
+
+  const comment = `cimtwin greenwave (${method}): cycle ${arterial.cycleS} s, bands ${plan.bandwidthS.outbound.toFixed(1)} s outbound / ${plan.bandwidthS.inbound.toFixed(1)} s inbound, efficiency ${(100 * plan.efficiency).toFixed(1)}%`;
+  const xml = corridor
+    ? sumoOffsetsAdditional(plan, corridor, comment)
+    : sumoOffsetsAdditional(plan, { programs: [], programChanged: plan.signals.map(() => false) }, `${comment}; tlLogic ids are the city's road node ids`);
+  const report: Record<string, unknown> = {
+    tool: 'cimtwin greenwave',
+    method,
+    source,
+    arterial,
+    plan,
+    warnings,
+    ...(evaluation ? { evaluation } : {}),
+  };
+  const additionalPath = o.output;
+  const reportPath = reportPathFor(additionalPath);
+  writeFileAtomic(additionalPath, xml);
+  writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  return { additionalPath, reportPath, plan, report };
+}
+
+function summaryLines(plan: GreenWavePlan, report: Record<string, unknown>): string[] {
+  const out = [
+    `${plan.method}: cycle ${plan.cycleS} s, band ${plan.bandwidthS.outbound.toFixed(1)} s outbound, ${plan.bandwidthS.inbound.toFixed(1)} s inbound, efficiency ${(100 * plan.efficiency).toFixed(1)}%`,
+    `offsets: ${plan.signals.map((s) => `${s.id} ${s.offsetS.toFixed(1)}`).join(', ')}`,
+  ];
+  const ev = report.evaluation as Record<string, TrafficResult> | undefined;
+  if (ev) {
+    out.push('traffic model (per direction: stops/veh, time loss s, travel time s):');
+    for (const [name, r] of Object.entries(ev)) {
+      const f = (d: TrafficResult['outbound']) => `${d.stopsPerVehicle.toFixed(2)} stops ${d.timeLossS.toFixed(1)} s ${d.travelTimeS.toFixed(1)} s`;
+      out.push(`  ${name.padEnd(14)} outbound ${f(r.outbound)} | inbound ${f(r.inbound)}`);
+    }
+  }
+  for (const w of report.warnings as string[]) out.push(`warning: ${w}`);
+  return out;
+}
+
+export function register(cli: CAC, ctx: CliContext): void {
+  cli
+    .command('greenwave', 'Green-wave offsets for an arterial (MAXBAND, 数解法 numerical method, one-way) as a SUMO tlLogic additional file plus a JSON report')
+    .option('--sumo-net <net.xml>', 'SUMO network to read the corridor and its tlLogic programs from')
+    .option('--route <J1,J2,…>', 'junction ids along the corridor, outbound order (with --sumo-net)')
+    .option('--tllogic <file>', "SUMO tlLogic programs to use instead of the net's (e.g. tlsCycleAdaptation.py output); green splits come from their phases")
+    .option('--city <city.json>', 'cim-twin city file to take the corridor from')
+    .option('--nodes <n1,n2,…>', 'road node ids along the corridor (two end nodes: the cheapest path, preferring arterials) (with --city)')
+    .option('--method <method>', 'maxband | numerical | oneway', { default: 'maxband' })
+    .option('--speed-kmh <v>', 'design speed for every link (default: speed limit × speed factor)')
+    .option('--speed-factor <f>', 'design speed ÷ speed limit (default 0.8, as SUMO tlsCoordinator.py)')
+    .option('--speed-band <lo,hi>', 'speed band as factors of the design speed (default 0.9,1.1)')
+    .option('--use-speed-band', 'let MAXBAND choose the progression speed within the band (the numerical method always searches the band)')
+    .option('--cycle-s <s>', "common cycle (default: the programs' cycle; green phases are stretched when it differs)")
+    .option('--webster <out,in,cross>', 'flows in veh/h per lane at every signal: cycle and splits by Webster (city corridors)')
+    .option('--inbound-weight <k>', 'MAXBAND weight of the inbound band (default 1)')
+    .option('--direction <dir>', 'oneway: outbound | inbound', { default: 'outbound' })
+    .option('--queue-clearance-s <s>', 'queue-clearance time at every signal and direction (default 0)')
+    .option('--evaluate', 'run the traffic model for the uncoordinated, numerical and MAXBAND plans')
+    .option('--demand-veh-h <q>', 'through demand per lane per direction for --evaluate (default 500)')
+    .option('--inbound-demand-veh-h <q>', 'inbound demand per lane, when it differs')
+    .option('--turn-in-veh-h <q>', 'side-street vehicles turning in at every signal, per direction (default 0)')
+    .option('--seed <n>', 'seed of the arrivals for --evaluate (default 1)')
+    .option('-o, --output <offsets.add.xml>', 'the SUMO additional file to write; the report goes beside it (*.report.json)')
+    .option('--quiet', 'print nothing')
+    .example('cimtwin greenwave --sumo-net arterial.net.xml --route J1,J2,J3,J4 --speed-kmh 50 --method maxband -o offsets.add.xml')
+    .example('cimtwin greenwave --city city.json --nodes n12,n48 --evaluate -o corridor.add.xml')
+    .action(
+      action(ctx, async (options: GreenwaveOptions) => {
+        const { plan, report, additionalPath, reportPath } = await runGreenwave(options);
+        if (!options.quiet) process.stdout.write(`${summaryLines(plan, report).join('\n')}\nwrote ${additionalPath} and ${reportPath}\n`);
+      }),
+    );
+}
