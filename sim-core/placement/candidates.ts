@@ -6,13 +6,15 @@
  * - **road-side points** along every road link at `roadSpacingM`, on both sides, offset from the
  *   centreline by half the road width (lanes × laneWidthM / 2) plus `kerbOffsetM`: where a new pole
  *   would stand. Points inside a building footprint or within `poleMergeM` of an existing pole are
- *   left out. They can carry cameras and weather sensors, and 5G small cells;
+ *   left out. Every point can carry a camera; every `sparseEvery`-th point along a link (default 4th:
+ *   200 m) also a 5G small cell and a weather station, whose reach is ten times a camera's;
  * - **in-area points** on a `areaGridM` lattice over the open ground of every key area (squares,
- *   parks, school yards): new poles inside the area, for cameras and small cells (盲区补点 inside an
- *   area a road-side camera cannot reach: an observation-level camera sees only some 25 m);
- * - **rooftops** of buildings at least `rooftopMinHeightM` tall: a mast of `rooftopMastM` on the roof
- *   at the footprint's area centroid (or, when that falls outside an L-shaped footprint, the centre of
- *   the footprint's widest interior run through it), for 5G macro sites;
+ *   parks, school yards): new poles inside the area, for cameras (盲区补点 inside an area a road-side
+ *   camera cannot reach: an observation-level camera sees only some 25 m);
+ * - **rooftops** of buildings at least `rooftopMinHeightM` tall, the tallest one per `rooftopCellM`
+ *   square (macro sites stand hundreds of metres apart; every roof would only repeat its neighbour):
+ *   a mast of `rooftopMastM` on the roof at the footprint's area centroid (or, when that falls outside
+ *   an L-shaped footprint, the middle of the widest interior run through it), for 5G macro sites;
  * - **user points** from GeoJSON ({@link candidatesFromGeoJSON}).
  *
  * Each site states which device templates it hosts, its mounting height and the cost of opening it
@@ -64,6 +66,10 @@ export interface CandidateOptions {
   poleMergeM?: number;
   /** Spacing of the in-area lattice, metres (default 15: about half the reach of an observation-level 1080p camera). */
   areaGridM?: number;
+  /** Every n-th road-side point along a link also hosts a 5G small cell and a weather station (default 4). */
+  sparseEvery?: number;
+  /** One rooftop (the tallest) per square of this side, metres (default 150; 0 keeps every roof). */
+  rooftopCellM?: number;
   /** Smallest building (roof height) used as a rooftop site, metres (default 18: six storeys). */
   rooftopMinHeightM?: number;
   /** Mast on the roof, metres (default 3). */
@@ -81,6 +87,8 @@ export const CANDIDATE_DEFAULTS = {
   roadsidePoleHeightM: 8,
   poleMergeM: 10,
   areaGridM: 15,
+  sparseEvery: 4,
+  rooftopCellM: 150,
   rooftopMinHeightM: 18,
   rooftopMastM: 3,
   newSiteCost: 0,
@@ -93,6 +101,7 @@ export function generateCandidates(city: City, prisms: PrismIndex, options: Cand
   const o = { ...CANDIDATE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof CANDIDATE_DEFAULTS & CandidateOptions;
   const sources = new Set(options.sources ?? ['pole', 'roadside', 'area', 'rooftop']);
   if (!(o.roadSpacingM > 0)) throw new RangeError(`roadSpacingM must be positive, got ${o.roadSpacingM}`);
+  if (!(Number.isInteger(o.sparseEvery) && o.sparseEvery >= 1)) throw new RangeError(`sparseEvery must be a whole number ≥ 1, got ${o.sparseEvery}`);
   const out: CandidateSite[] = [];
   const d = city.devices;
   const poles: number[] = [];
@@ -133,7 +142,8 @@ export function generateCandidates(city: City, prisms: PrismIndex, options: Cand
             // Right of travel (side 1) is (uy, −ux).
             const x = cx + side * uy * offset, y = cy - side * ux * offset;
             if (prisms.buildingAt(x, y, 0) >= 0 || nearPole(x, y)) continue;
-            out.push({ id: `road:${L.ids[l]}:${k}${side > 0 ? 'R' : 'L'}`, source: 'roadside', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts: ['camera', 'cell5g', 'weather'], openingCost: o.newSiteCost, building: -1, ref: L.ids[l] });
+            const hosts: PlacementDevice[] = k % o.sparseEvery === 0 ? ['camera', 'cell5g', 'weather'] : ['camera'];
+            out.push({ id: `road:${L.ids[l]}:${k}${side > 0 ? 'R' : 'L'}`, source: 'roadside', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts, openingCost: o.newSiteCost, building: -1, ref: L.ids[l] });
           }
           k++;
           next += o.roadSpacingM;
@@ -157,17 +167,23 @@ export function generateCandidates(city: City, prisms: PrismIndex, options: Cand
         for (let ix = 0; ix < nx; ix++) {
           const x = x0 + ix * g, y = y0 + iy * g;
           if (!pointInTablePolygon(x, y, ka.ringStart, ka.vertexStart, ka.xyM, a) || prisms.buildingAt(x, y, 0) >= 0) continue;
-          out.push({ id: `area:${ka.ids[a]}:${k++}`, source: 'area', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts: ['camera', 'cell5g', 'weather'], openingCost: o.newSiteCost, building: -1, ref: ka.ids[a] });
+          out.push({ id: `area:${ka.ids[a]}:${k++}`, source: 'area', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts: ['camera'], openingCost: o.newSiteCost, building: -1, ref: ka.ids[a] });
         }
       }
     }
   }
   if (sources.has('rooftop')) {
     const B = city.buildings;
+    const best = new Map<string, { b: number; c: [number, number] }>();
     for (let b = 0; b < B.count; b++) {
       if (!(B.roofM[b] >= o.rooftopMinHeightM)) continue;
       const c = footprintInteriorPoint(city, b);
       if (!c) continue;
+      const key = o.rooftopCellM > 0 ? `${Math.floor(c[0] / o.rooftopCellM)}:${Math.floor(c[1] / o.rooftopCellM)}` : String(b);
+      const prev = best.get(key);
+      if (!prev || B.roofM[b] > B.roofM[prev.b]) best.set(key, { b, c });
+    }
+    for (const { b, c } of [...best.values()].sort((x, y) => x.b - y.b)) {
       out.push({ id: `roof:${B.ids[b]}`, source: 'rooftop', xM: round2(c[0]), yM: round2(c[1]), mountHeightM: B.roofM[b] + o.rooftopMastM, hosts: ['cell5g'], openingCost: o.newSiteCost, building: b, ref: B.ids[b] });
     }
   }

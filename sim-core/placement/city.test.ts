@@ -160,7 +160,7 @@ describe('weather problem', () => {
   it('covers the 城区 grid within the radius and measures the spacing before and after', async () => {
     const city = smallCity();
     const prisms = PrismIndex.fromBuildings(city.buildings);
-    const cands = generateCandidates(city, prisms, { sources: ['roadside', 'pole'] });
+    const cands = generateCandidates(city, prisms, { sources: ['roadside', 'pole'], sparseEvery: 1 });
     const problem = await buildWeatherProblem(city, cands, { prisms, radiusM: 130, cellM: 50 });
     expect(problem.points.count).toBe(36);
     const pl = await placeInCity(city, [problem], { goal: { targetPercent: 100 }, solver: highsSolver() });

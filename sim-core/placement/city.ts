@@ -46,7 +46,7 @@ import {
   type DoriLevel,
 } from '../coverage/camera.ts';
 import { resolveCoverageOptions, type CoverageOptions } from '../coverage/session.ts';
-import { cellRsrpDbm, cellsFromCity, makeCellKernel, resolveCell, type CellKernel, type CellSpec, type ResolvedCell } from '../coverage/cellular/cells.ts';
+import { cellsFromCity, makeCellKernel, resolveCell, type CellKernel, type CellSpec, type ResolvedCell } from '../coverage/cellular/cells.ts';
 import { DEFAULT_NR5G_AREA_OPTIONS } from '../coverage/cellular/key-areas.ts';
 import { pointInScope } from '../coverage/weather/spacing.ts';
 import { PrismIndex } from '../spatial/prism-index.ts';
@@ -414,13 +414,17 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
         for (let k = 0; k < got; k++) {
           const i = buf[k];
           const dx = samples.xM[i] - s.xM, dy = samples.yM[i] - s.yM;
-          const los = !prisms.segmentBlocked(s.xM, s.yM, s.heightM, samples.xM[i], samples.yM[i], hUt, s.mounted);
-          let best = -Infinity;
+          // NLOS path loss is never below LOS: when even the NLOS value passes, the sample is covered;
+          // when even the LOS value fails, it is not. Only in between does the ray decide.
+          const d2 = Math.sqrt(dx * dx + dy * dy);
+          let bestLos = -Infinity, bestNlos = -Infinity;
           for (const cell of s.cells) {
-            const r = cellRsrpDbm(cell, dx, dy, hUt, los);
-            if (r > best) best = r;
+            const g = cell.powerDbm + cell.antenna.gainTowardDbi(dx, dy, hUt - s.heightM);
+            const rl = g - cell.pathLoss.losDb(d2), rn = g - cell.pathLoss.nlosDb(d2);
+            if (rl > bestLos) bestLos = rl;
+            if (rn > bestNlos) bestNlos = rn;
           }
-          if (best >= thr) buf[n++] = i;
+          if (bestNlos >= thr || (bestLos >= thr && !prisms.segmentBlocked(s.xM, s.yM, s.heightM, samples.xM[i], samples.yM[i], hUt, s.mounted))) buf[n++] = i;
         }
       }
       builder.addSiteRange(buf, 0, n);
