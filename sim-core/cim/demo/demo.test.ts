@@ -19,7 +19,9 @@ import {
   type DeviceType,
 } from '../index.ts';
 import { pointInRing, pointInTablePolygon, tablePolygonArea, tablePolygonBBox } from '../../geom/polygon.ts';
+import { camerasFromDevices, DORI_PX_PER_M, frustumContains, maxRangeM, preparePose } from '../../coverage/camera.ts';
 import { DEFAULT_SEED, generateDefaultCity, heightMix } from './index.ts';
+import { ordinalZh } from './names.ts';
 
 let city: City;
 beforeAll(() => {
@@ -86,6 +88,12 @@ describe('test helpers', () => {
     expect(ringsOverlap(xy, 0, 4, 12, 16)).toBe(true);
     expect(segmentPolygonDistance([0, 13, 10, 13], xy, 0, 4)).toBeCloseTo(3, 9);
     expect(segmentPolygonDistance([-5, 5, 15, 5], xy, 0, 4)).toBe(0);
+  });
+});
+
+describe('names', () => {
+  it('writes Chinese ordinals', () => {
+    expect([1, 2, 10, 11, 13, 20, 21, 99].map(ordinalZh)).toEqual(['第一', '第二', '第十', '第十一', '第十三', '第二十', '第二十一', '第九十九']);
   });
 });
 
@@ -353,37 +361,30 @@ describe('default city: devices and intended gaps', () => {
     expect(networked / n).toBeLessThan(0.9);
   });
 
-  it('leaves about a fifth of the video-set areas outside every camera view wedge', () => {
-    const a = city.keyAreas, d = city.devices;
-    const cams = devicesOf(city, 'camera').map((j) => {
-      const at = d.attrs[j] as { resolutionPx: number[]; hfovDeg: number; ptz?: boolean };
-      const range = at.resolutionPx[0] / (2 * Math.tan((at.hfovDeg * Math.PI) / 360) * 25); // IEC 62676-4 detection, 25 px/m
-      return { x: d.xyM[2 * j], y: d.xyM[2 * j + 1], heading: d.headingDeg[j], half: at.ptz ? 180 : at.hfovDeg / 2, range };
-    });
-    expect(cams.some((c) => c.half === 180)).toBe(true); // some PTZ
+  it('leaves about a fifth of the video-set areas outside every camera frustum, even at detection range', () => {
+    // the coverage engine's camera model (pinhole frustum, PTZ over its pan range), occlusion ignored,
+    // out to the IEC 62676-4 detection distance: an upper bound on what any area rule can credit
+    const a = city.keyAreas;
+    const cams = camerasFromDevices(city.devices).filter((c) => c.kind === 'camera').map((c) => ({ c, pose: preparePose(c, 'potential'), range: maxRangeM(c.widthPx, c.hfovDeg, DORI_PX_PER_M.detection) }));
+    expect(cams.some((x) => x.c.ptz)).toBe(true);
     let inSet = 0, seen = 0;
     const box = new Float64Array(4);
     for (let k = 0; k < a.count; k++) {
       if (!a.inVideoSet[k]) continue;
       inSet++;
       tablePolygonBBox(a.ringStart, a.vertexStart, a.xyM, k, box);
-      const hit = cams.some((c) => {
-        const gap = Math.hypot(Math.max(box[0] - c.x, 0, c.x - box[2]), Math.max(box[1] - c.y, 0, c.y - box[3]));
-        if (gap > c.range) return false;
-        for (let x = box[0]; x <= box[2]; x += 5) {
-          for (let y = box[1]; y <= box[3]; y += 5) {
-            const dx = x - c.x, dy = y - c.y, dist = Math.hypot(dx, dy);
-            if (dist > c.range) continue;
-            const bearing = (Math.atan2(dx, dy) * 180) / Math.PI;
-            const off = Math.abs(((((bearing - c.heading) % 360) + 540) % 360) - 180);
-            if (off <= c.half) return true;
+      const hit = cams.some(({ c, pose, range }) => {
+        if (Math.hypot(Math.max(box[0] - c.xM, 0, c.xM - box[2]), Math.max(box[1] - c.yM, 0, c.yM - box[3])) > range) return false;
+        for (let x = box[0]; x <= box[2]; x += 2) {
+          for (let y = box[1]; y <= box[3]; y += 2) {
+            if (Math.hypot(x - c.xM, y - c.yM, c.heightM) <= range && frustumContains(pose, x, y, 0)) return true;
           }
         }
         return false;
       });
       if (hit) seen++;
     }
-    expect(seen / inSet).toBeGreaterThanOrEqual(0.78);
+    expect(seen / inSet).toBeGreaterThanOrEqual(0.8);
     expect(seen / inSet).toBeLessThan(0.88);
   });
 

@@ -21,11 +21,13 @@ import Flatbush from 'flatbush';
 import type { DeviceInput } from '../builder.ts';
 import type { LocalFrame } from '../frame.ts';
 import { isImportantIntersection } from '../summary.ts';
+import { DORI_PX_PER_M, frustumContains, maxRangeM, newPose, preparePose, vfovDeg, type CameraSpec } from '../../coverage/camera.ts';
+import { buildStopLines } from '../../coverage/epolice.ts';
 import type { City } from '../types.ts';
 import { randomInt, randomRange, randomWeightedIndex, shuffleInPlace, type RandomFn } from '../../random.ts';
 import type { BuildingSpec } from './buildings.ts';
 import type { Anchors } from './catalogue.ts';
-import { bearingDeg, cm, DORI_DETECTION_PX_PER_M, doriRangeM, rectArea, rectDistance, rectHeight, rectWidth, ViewWedge, type Rect } from './geometry.ts';
+import { bearingDeg, cm, DORI_DETECTION_PX_PER_M, doriRangeM, rectArea, rectDistance, rectHeight, rectWidth, type Rect } from './geometry.ts';
 import type { KeyAreaPlan, LayoutKind } from './key-areas.ts';
 import type { Grid, RoadNet } from './roads.ts';
 
@@ -34,7 +36,11 @@ export const DEMO_TARGETS = {
   videoCoveredShare: 0.82,
   cameraHealthyShare: 0.86,
   cameraNetworkedShare: 0.83,
+  /** Important intersections whose every approach is watched by a working e-police camera. */
   epoliceFullShare: 0.76,
+  /** … fully equipped, but one camera is out of order (so not covered until it is repaired). */
+  epoliceBrokenShare: 0.04,
+  /** … equipped on some approaches only. */
   epolicePartialShare: 0.03,
   realTimeTimingShare: 0.46,
   /** Share of the 5G-set areas west of the rollout zone's edge. */
@@ -43,6 +49,9 @@ export const DEMO_TARGETS = {
 
 /** Macro 5G site spacing in the rollout zone, metres (hexagonal layout). */
 export const NR_SITE_SPACING_M = 500;
+
+/** The coverage engine's frustum test, bound once (hot loops call it millions of times). */
+const inFrustum = frustumContains;
 
 /** The real national basic weather station of Weifang (NOAA ISD station history, public domain). */
 export const STATION_54843 = { wmoId: '54843', name: '潍坊国家基本气象站', latDeg: 36.767, lonDeg: 119.183, elevationM: 22 } as const;
@@ -58,6 +67,8 @@ interface CameraModel {
 
 export const CAMERA_MODELS = {
   bullet2mpWide: { model: '200万像素枪机 4mm', resolutionPx: [1920, 1080], hfovDeg: 87 },
+  bullet8mpTele: { model: '800万像素枪机 12mm', resolutionPx: [3840, 2160], hfovDeg: 29 },
+  bullet8mpWide: { model: '800万像素枪机 6mm', resolutionPx: [3840, 2160], hfovDeg: 55 },
   bullet2mpTele: { model: '200万像素枪机 6mm', resolutionPx: [1920, 1080], hfovDeg: 54 },
   bullet4mpWide: { model: '400万像素枪机 4mm', resolutionPx: [2560, 1440], hfovDeg: 84 },
   bullet4mpTele: { model: '400万像素枪机 8mm', resolutionPx: [2560, 1440], hfovDeg: 42 },
@@ -123,23 +134,55 @@ class BuildingIndex {
   }
 }
 
-/** Sample points (5 m grid plus the outline) of the video-set areas left without cameras. */
+/**
+ * Sample points of the video-set areas left without cameras: the outline every metre and the inside
+ * on a 5 m grid. A camera's ground footprint (frustum ∩ range disc) and an area are both convex, so
+ * if they met without touching an outline sample the footprint would lie inside the area and hold
+ * inside samples.
+ */
 class UncoveredSamples {
   private areas: { r: Rect; xy: Float64Array }[] = [];
+  private pose = newPose();
   add(r: Rect): void {
     const pts: number[] = [];
-    const step = 5;
-    const nx = Math.max(1, Math.ceil(rectWidth(r) / step)), ny = Math.max(1, Math.ceil(rectHeight(r) / step));
-    for (let j = 0; j <= ny; j++) for (let i = 0; i <= nx; i++) pts.push(r.x0 + (rectWidth(r) * i) / nx, r.y0 + (rectHeight(r) * j) / ny);
+    const w = rectWidth(r), h = rectHeight(r);
+    for (let i = 0, n = Math.ceil(w); i <= n; i++) pts.push(r.x0 + (w * i) / n, r.y0, r.x0 + (w * i) / n, r.y1);
+    for (let j = 1, n = Math.ceil(h); j < n; j++) pts.push(r.x0, r.y0 + (h * j) / n, r.x1, r.y0 + (h * j) / n);
+    for (let y = r.y0 + 2.5; y < r.y1; y += 5) for (let x = r.x0 + 2.5; x < r.x1; x += 5) pts.push(x, y);
     this.areas.push({ r, xy: Float64Array.from(pts) });
   }
-  private wedge = new ViewWedge();
-  /** True when a camera at (x, y) with this view would see any sample of an uncovered area. */
-  seen(x: number, y: number, headingDeg: number, hfovDeg: number, rangeM: number): boolean {
-    const w = this.wedge.set(x, y, headingDeg, hfovDeg, rangeM);
+  /**
+   * True when the camera would see any sample of an uncovered area by the coverage engine's model
+   * (frustum, PTZ over its whole pan range) out to the detection range (the most lenient DORI level),
+   * occlusion ignored: an upper bound on what it can ever be credited with.
+   */
+  seen(c: CameraSpec): boolean {
+    const rangeM = maxRangeM(c.widthPx, c.hfovDeg, DORI_PX_PER_M.detection);
+    const p = preparePose(c, 'potential', this.pose);
+    const r2 = rangeM * rangeM - c.heightM * c.heightM;
+    // A fixed camera's ground footprint lies in three half-planes: in front (z_c > 0) and between
+    // the two side planes. An area whose four corners all fail one of them is out of sight.
+    const h = (c.headingDeg * Math.PI) / 180, t = (c.tiltDeg * Math.PI) / 180;
+    const sh = Math.sin(h), ch = Math.cos(h), ct = Math.cos(t), st = Math.sin(t), tanH = Math.tan((c.hfovDeg * Math.PI) / 360);
+    const outside = (r: Rect) => {
+      if (c.ptz) return false;
+      let front = 0, left = 0, right = 0;
+      for (let k = 0; k < 4; k++) {
+        const dx = (k === 1 || k === 2 ? r.x1 : r.x0) - c.xM, dy = (k >= 2 ? r.y1 : r.y0) - c.yM;
+        const zc = (dx * sh + dy * ch) * ct + c.heightM * st; // depth along the optical axis
+        const across = dx * ch - dy * sh;
+        if (zc <= 0) front++;
+        if (across > zc * tanH) right++;
+        if (-across > zc * tanH) left++;
+      }
+      return front === 4 || right === 4 || left === 4;
+    };
     for (const a of this.areas) {
-      if (rectDistance(a.r, x, y) > rangeM) continue;
-      for (let i = 0; i < a.xy.length; i += 2) if (w.contains(a.xy[i], a.xy[i + 1])) return true;
+      if (rectDistance(a.r, c.xM, c.yM) > rangeM || outside(a.r)) continue;
+      for (let i = 0; i < a.xy.length; i += 2) {
+        const dx = a.xy[i] - c.xM, dy = a.xy[i + 1] - c.yM;
+        if (dx * dx + dy * dy <= r2 && inFrustum(p, a.xy[i], a.xy[i + 1], 0)) return true;
+      }
     }
     return false;
   }
@@ -194,16 +237,23 @@ function quotaFlags(rand: RandomFn, cams: Camera[], share: number): boolean[] {
   return flags;
 }
 
-/** Share of a covered area's open ground the generator aims to bring into view (detection level, 2D). */
-export const AREA_VIEW_TARGET = 0.85;
-const SAMPLE_STEP_M = 8;
-const CANDIDATE_SPACING_M = 25;
+/**
+ * Share of a covered area's open ground the generator brings into view of healthy cameras at the
+ * observation level (62 px/m), by the coverage engine's own camera model (sim-core/coverage/camera.ts:
+ * pinhole frustum with tilt, DORI range on the slant distance) and a conservative occlusion test (any
+ * building footprint crossed in plan hides the point). The engine's default area rule asks for 80 %
+ * of the open ground at observation (docs/coverage.md); 0.9 on the generator's coarser grid leaves room.
+ */
+export const AREA_VIEW_TARGET = 0.9;
+/** Camera models the placement may choose for key areas, longest reach first. */
+const AREA_MODELS = [CAMERA_MODELS.bullet8mpTele, CAMERA_MODELS.bullet8mpWide, CAMERA_MODELS.bullet4mpWide];
+const AREA_DESIGN_PX_PER_M = DORI_PX_PER_M.observation;
+const CANDIDATE_SPACING_M = 24;
 
 /** True when the segment (ax, ay)–(bx, by) passes through the interior of box `r` (Liang–Barsky). */
 function segmentHitsBox(ax: number, ay: number, bx: number, by: number, r: Rect): boolean {
   const dx = bx - ax, dy = by - ay;
   let t0 = 0, t1 = 1;
-  // x slab
   if (dx === 0) {
     if (ax <= r.x0 || ax >= r.x1) return false;
   } else {
@@ -213,73 +263,105 @@ function segmentHitsBox(ax: number, ay: number, bx: number, by: number, r: Rect)
     t1 = Math.min(t1, tb);
     if (t0 >= t1) return false;
   }
-  // y slab
   if (dy === 0) return ay > r.y0 && ay < r.y1;
   let ta = (r.y0 - ay) / dy, tb = (r.y1 - ay) / dy;
   if (ta > tb) [ta, tb] = [tb, ta];
   return Math.max(t0, ta) < Math.min(t1, tb);
 }
 
+/** A CameraSpec for the coverage engine's model functions. */
+function specOf(kind: 'camera' | 'epolice', x: number, y: number, heightM: number, headingDeg: number, tiltDeg: number, m: CameraModel): CameraSpec {
+  return {
+    id: '', kind, xM: x, yM: y, heightM, headingDeg, tiltDeg, hfovDeg: m.hfovDeg, widthPx: m.resolutionPx[0], heightPx: m.resolutionPx[1],
+    ptz: m.ptz === true, panRangeDeg: m.panRangeDeg ?? 360, doriLevel: kind === 'camera' ? 'observation' : 'recognition', healthy: true, networked: true, assumed: [],
+  };
+}
+
+/** Tilt (whole degrees) that puts the far edge of the image at the design range on the ground. */
+function designTiltDeg(heightM: number, m: CameraModel, rangeM: number): number {
+  return Math.round((Math.atan2(heightM, rangeM) * 180) / Math.PI + vfovDeg(m.hfovDeg, m.resolutionPx[0], m.resolutionPx[1]) / 2);
+}
+
+const POSE = newPose();
+
 /**
- * Cameras for one covered key area, chosen greedily: candidate poses stand 1.5 m inside the area's
- * edge every 25 m (facing inward, and 35° either side; corners face the diagonal), with a long or a
- * wide lens; each sees the open-ground samples (8 m grid, outside the area's buildings) that lie in
- * its view wedge out to the IEC 62676-4 detection distance and are not hidden behind one of the
- * area's buildings (in plan). The pose that sees most unseen samples is taken until
- * {@link AREA_VIEW_TARGET} of the samples is seen, the gain falls under 1 %, or the camera budget of
- * the area is spent. What is left unseen are the area's blind spots.
+ * Cameras for one covered key area, chosen greedily. Candidate poses stand 1.5 m inside the area's
+ * edge every 24 m (facing inward and 35° either side; corners face the diagonal), and for large areas
+ * also on the open ground inside every 50 m (four headings); each takes one of three lenses and the
+ * tilt that puts the image's far edge at the lens's observation range. A pose sees the open-ground
+ * samples (a grid of at most about 900 points outside the area's buildings) that are inside its
+ * frustum, within the observation range and not hidden in plan behind one of the area's buildings
+ * (the area is a rectangle, so no other building lies between). The pose that sees most unseen
+ * samples is taken until {@link AREA_VIEW_TARGET} is reached, the gain falls under 0.5 %, or the
+ * area's budget is spent. What stays unseen are the area's blind spots. Returns the cameras and the
+ * share of samples they see.
  */
-function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, allowed: (x: number, y: number, heading: number, m: CameraModel) => boolean): Camera[] {
+function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, allowed: (x: number, y: number, heightM: number, heading: number, tilt: number, m: CameraModel) => boolean): { cams: Camera[]; seenShare: number; spare: [number, number, number][] } {
   const r = a.r;
-  const boxes = a.buildings.map((i) => buildings[i].box);
-  const inBox = (x: number, y: number, m: number) => boxes.some((b) => x > b.x0 - m && x < b.x1 + m && y > b.y0 - m && y < b.y1 + m);
+  const boxes = a.buildings.filter((i) => buildings[i].baseM === 0).map((i) => buildings[i].box);
+  const inBox = (x: number, y: number, m: number) => {
+    for (const b of boxes) if (x > b.x0 - m && x < b.x1 + m && y > b.y0 - m && y < b.y1 + m) return true;
+    return false;
+  };
+  // courtyard complexes have 1.5 m gaps between buildings: sample them as finely as the engine does
+  const dense = a.layout === 'courtyard';
+  const step = dense ? 2 : Math.max(5, Math.sqrt(rectArea(r) / 900));
   const sx: number[] = [], sy: number[] = [];
-  for (let y = r.y0 + SAMPLE_STEP_M / 2; y < r.y1; y += SAMPLE_STEP_M) for (let x = r.x0 + SAMPLE_STEP_M / 2; x < r.x1; x += SAMPLE_STEP_M) if (!inBox(x, y, 0.5)) (sx.push(x), sy.push(y));
+  for (let y = r.y0 + step / 2; y < r.y1; y += step) for (let x = r.x0 + step / 2; x < r.x1; x += step) if (!inBox(x, y, 0)) (sx.push(x), sy.push(y));
   const n = sx.length;
-  if (n === 0) return [];
+  if (n === 0) return { cams: [], seenShare: 0, spare: [] };
   const words = (n + 31) >>> 5;
   const cx = (r.x0 + r.x1) / 2, cy = (r.y0 + r.y1) / 2;
-  // candidate poses
-  const poses: { x: number; y: number; heading: number; m: CameraModel; bits: Uint32Array; count: number }[] = [];
-  const inset = 1.5;
-  const wedge = new ViewWedge();
+  const poses: { x: number; y: number; h: number; heading: number; tilt: number; m: CameraModel; bits: Uint32Array; count: number }[] = [];
+  const spare: [number, number, number][] = []; // positions (and inward headings) left for other cameras
   const addPoses = (x: number, y: number, headings: number[]) => {
-    if (inBox(x, y, 1)) return;
-    for (const heading of headings) {
-      for (const m of [CAMERA_MODELS.bullet4mpTele, CAMERA_MODELS.bullet4mpWide]) {
-        if (!allowed(x, y, heading, m)) continue;
-        wedge.set(x, y, heading, m.hfovDeg, cameraViewRangeM(m));
+    x = cm(x);
+    y = cm(y);
+    if (inBox(x, y, 1.5)) return;
+    spare.push([x, y, headings[Math.floor(headings.length / 2)]]);
+    const h = randomInt(rand, 10, 16) / 2; // poles 5–8 m
+    for (const raw of headings) {
+      const heading = Math.round((((raw % 360) + 360) % 360) * 10) / 10;
+      for (const m of AREA_MODELS) {
+        const range = maxRangeM(m.resolutionPx[0], m.hfovDeg, AREA_DESIGN_PX_PER_M);
+        const tilt = designTiltDeg(h, m, range);
+        if (!allowed(x, y, h, heading, tilt, m)) continue;
+        preparePose(specOf('camera', x, y, h, heading, tilt, m), 'preset', POSE);
         const bits = new Uint32Array(words);
         let count = 0;
         for (let i = 0; i < n; i++) {
-          if (!wedge.contains(sx[i], sy[i])) continue;
+          const dx = sx[i] - x, dy = sy[i] - y;
+          if (dx * dx + dy * dy + h * h > range * range) continue;
+          if (!inFrustum(POSE, sx[i], sy[i], 0)) continue;
           let hidden = false;
           for (let b = 0; b < boxes.length && !hidden; b++) hidden = segmentHitsBox(x, y, sx[i], sy[i], boxes[b]);
           if (hidden) continue;
           bits[i >>> 5] |= 1 << (i & 31);
           count++;
         }
-        if (count) poses.push({ x, y, heading: (heading + 360) % 360, m, bits, count });
+        if (count) poses.push({ x, y, h, heading, tilt, m, bits, count });
       }
     }
   };
+  const inset = 1.5;
   const x0 = r.x0 + inset, x1 = r.x1 - inset, y0 = r.y0 + inset, y1 = r.y1 - inset;
   for (const [px, py] of [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]) {
     const diag = bearingDeg(cx - px, cy - py);
-    addPoses(px, py, [diag - 25, diag, diag + 25]);
+    addPoses(px, py, [diag - 30, diag, diag + 30]);
   }
   const edges: [number, number, number, number, number][] = [[x0, y0, x1, y0, 0], [x1, y0, x1, y1, 270], [x1, y1, x0, y1, 180], [x0, y1, x0, y0, 90]];
   for (const [ax, ay, bx, by, inward] of edges) {
-    const len = Math.hypot(bx - ax, by - ay);
-    const k = Math.floor(len / CANDIDATE_SPACING_M);
+    const k = Math.max(1, Math.round(Math.hypot(bx - ax, by - ay) / CANDIDATE_SPACING_M));
     for (let j = 1; j < k; j++) addPoses(ax + ((bx - ax) * j) / k, ay + ((by - ay) * j) / k, [inward - 35, inward, inward + 35]);
   }
-  // greedy maximum coverage
+  const inner = dense ? 12 : rectArea(r) > 15000 ? 50 : 0; // cameras inside: on lamp posts in parks, in each courtyard
+  if (inner) for (let y = r.y0 + inner; y < r.y1 - inner / 2; y += inner) for (let x = r.x0 + inner; x < r.x1 - inner / 2; x += inner) addPoses(x, y, [0, 90, 180, 270]);
   const seen = new Uint32Array(words);
   let seenCount = 0;
-  const budget = Math.min(24, 2 + Math.ceil(rectArea(r) / 2500));
-  const out: Camera[] = [];
-  while (out.length < budget && seenCount < AREA_VIEW_TARGET * n) {
+  const budget = Math.min(60, 3 + Math.ceil(rectArea(r) / (dense ? 400 : 1200)));
+  const cams: Camera[] = [];
+  const used = new Set<string>();
+  while (cams.length < budget && seenCount < AREA_VIEW_TARGET * n) {
     let best = -1, bestGain = 0;
     for (let p = 0; p < poses.length; p++) {
       if (poses[p].count <= bestGain) continue;
@@ -297,16 +379,27 @@ function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, al
         best = p;
       }
     }
-    if (best < 0 || bestGain < Math.max(1, 0.01 * n)) break;
+    if (best < 0 || bestGain < Math.max(1, 0.005 * n)) break;
     const pose = poses[best];
     for (let w = 0; w < words; w++) seen[w] |= pose.bits[w];
     seenCount += bestGain;
-    const heightM = randomInt(rand, 8, 16) / 2; // poles 4–8 m
-    const reach = Math.min(Math.hypot(cx - pose.x, cy - pose.y), 40);
-    const tiltDeg = Math.min(35, Math.max(8, (Math.atan2(heightM, reach) * 180) / Math.PI));
-    out.push({ x: pose.x, y: pose.y, heightM, headingDeg: pose.heading, tiltDeg, model: pose.m, name: `${a.name} ${OPEN_LABEL[a.layout]}${compass(bearingDeg(pose.x - cx, pose.y - cy))}侧${out.length + 1}号`, areaId: a.id });
+    used.add(`${pose.x},${pose.y}`);
+    cams.push({
+      x: pose.x, y: pose.y, heightM: pose.h, headingDeg: pose.heading, tiltDeg: pose.tilt, model: pose.m,
+      name: `${a.name} ${OPEN_LABEL[a.layout]}${compass(bearingDeg(pose.x - cx, pose.y - cy))}侧${cams.length + 1}号`, areaId: a.id,
+      attrs: { doriLevel: 'observation', installedYear: randomInt(rand, 2017, 2020) },
+    });
   }
-  return out;
+  return { cams, seenShare: seenCount / n, spare: spare.filter(([x, y]) => !used.has(`${x},${y}`)) };
+}
+
+/** Flags exactly round(share × n) cameras, the legacy ones first (in random order), then others. */
+function legacyFirstFlags(rand: RandomFn, cams: Camera[], legacy: Set<Camera>, share: number): boolean[] {
+  const want = Math.round(share * cams.length);
+  const order = [...shuffleInPlace(rand, cams.map((_, i) => i).filter((i) => legacy.has(cams[i]))), ...shuffleInPlace(rand, cams.map((_, i) => i).filter((i) => !legacy.has(cams[i])))];
+  const flags = new Array<boolean>(cams.length).fill(false);
+  for (const i of order.slice(0, want)) flags[i] = true;
+  return flags;
 }
 
 export function placeDevices(ctx: DeviceContext): DevicePlan {
@@ -330,19 +423,31 @@ export function placeDevices(ctx: DeviceContext): DevicePlan {
   const samples = new UncoveredSamples();
   for (const a of areas) if (videoUncovered.has(a.id)) samples.add(a.r);
   /** First model of the list whose view stays off every uncovered area, or null. */
-  const fit = (x: number, y: number, heading: number, models: CameraModel[]) =>
-    models.find((m) => !samples.seen(x, y, heading, m.ptz ? 360 : m.hfovDeg, cameraViewRangeM(m))) ?? null;
+  const fit = (x: number, y: number, heightM: number, heading: number, tilt: number, models: CameraModel[]) =>
+    models.find((m) => !samples.seen(specOf('camera', x, y, heightM, heading, tilt, m))) ?? null;
 
   // ---------------------------------------------------------------- cameras in covered key areas
   const areaCams: Camera[] = [];
+  const legacy = new Set<Camera>();
   for (const a of areas) {
     if (!a.inVideoSet || videoUncovered.has(a.id)) continue;
-    areaCams.push(...coverArea(a, ctx.buildings, rand, (x, y, heading, m) => fit(x, y, heading, [m]) !== null));
+    const { cams, spare } = coverArea(a, ctx.buildings, rand, (x, y, h, heading, tilt, m) => fit(x, y, h, heading, tilt, [m]) !== null);
+    areaCams.push(...cams);
+    // older 1080p cameras from an earlier phase, on spare poles: these are the ones that have failed
+    // (完好率), so the failures do not open holes in the coverage the newer cameras give
+    const nLegacy = Math.max(1, Math.ceil(0.22 * cams.length));
+    for (const [x, y, heading] of shuffleInPlace(rand, spare).slice(0, nLegacy)) {
+      const h = Math.round(heading * 10) / 10;
+      if (!fit(x, y, 4.5, h, 20, [CAMERA_MODELS.bullet2mpWide])) continue;
+      const cam: Camera = { x, y, heightM: 4.5, headingDeg: h, tiltDeg: 20, model: CAMERA_MODELS.bullet2mpWide, name: `${a.name} ${OPEN_LABEL[a.layout]}老旧${legacy.size + 1}号`, areaId: a.id, attrs: { doriLevel: 'observation', installedYear: randomInt(rand, 2011, 2015) } };
+      legacy.add(cam);
+      areaCams.push(cam);
+    }
     // a PTZ dome on a tall pole over large open ground
     const o = a.open[0];
     if (rectArea(o) > 8000) {
       const x = (o.x0 + o.x1) / 2, y = o.y1 - 2;
-      if (!index.occupied(x, y, 1) && fit(x, y, 180, [CAMERA_MODELS.ptz2mp])) {
+      if (!index.occupied(x, y, 1) && fit(x, y, 8, 180, 15, [CAMERA_MODELS.ptz2mp])) {
         areaCams.push({ x, y, heightM: 8, headingDeg: 180, tiltDeg: 15, model: CAMERA_MODELS.ptz2mp, name: `${a.name} ${OPEN_LABEL[a.layout]}球机`, areaId: a.id });
       }
     }
@@ -379,7 +484,7 @@ export function placeDevices(ctx: DeviceContext): DevicePlan {
       const side = Math.max(...inc.map(halfCarriage)) + 2;
       const x = info.x + ux * side + uy * (halfCarriage(li) + 2), y = info.y + uy * side - ux * (halfCarriage(li) + 2);
       const heading = bearingDeg(ux, uy);
-      const m = fit(x, y, heading, [CAMERA_MODELS.bullet4mpTele, CAMERA_MODELS.bullet2mpTele, CAMERA_MODELS.bullet2mpWide]);
+      const m = fit(x, y, 7, heading, 8, [CAMERA_MODELS.bullet4mpTele, CAMERA_MODELS.bullet2mpTele, CAMERA_MODELS.bullet2mpWide]);
       if (!m) continue;
       streetCams.push({ x, y, heightM: 7, headingDeg: heading, tiltDeg: 8, model: m, name: `${net.nodes[v].name ?? '路口'} ${compass(heading)}向治安监控`, areaId: null });
     }
@@ -420,7 +525,7 @@ export function placeDevices(ctx: DeviceContext): DevicePlan {
         poles.push({ id, type: 'pole', xM: cm(x), yM: cm(y), heightM: 10, name: `${l.name}智慧杆${poles.length + 1}`, attrs: { lighting: true, mounts: 4, hosts: [] as string[] } });
         if (k++ % 4 === 0) {
           const heading = l.axis === 'ew' ? (side > 0 ? 90 : 270) : side > 0 ? 0 : 180;
-          const m = fit(x, y, heading, [CAMERA_MODELS.bullet2mpTele, CAMERA_MODELS.bullet2mpWide]);
+          const m = fit(x, y, 6, heading, 10, [CAMERA_MODELS.bullet2mpTele, CAMERA_MODELS.bullet2mpWide]);
           if (m) {
             const cam: Camera = { x, y, heightM: 6, headingDeg: heading, tiltDeg: 10, model: m, name: `${l.name} 智慧杆${poles.length}视频`, areaId: null, attrs: { hostPoleId: id } };
             poleCams.push(cam);
@@ -446,7 +551,7 @@ export function placeDevices(ctx: DeviceContext): DevicePlan {
 
   // ---------------------------------------------------------------- camera ids, health, networking
   const allCams = [...areaCams, ...streetCams, ...poleCams];
-  const unhealthyArea = quotaFlags(rand, areaCams, 1 - DEMO_TARGETS.cameraHealthyShare);
+  const unhealthyArea = legacyFirstFlags(rand, areaCams, legacy, 1 - DEMO_TARGETS.cameraHealthyShare);
   const offlineArea = quotaFlags(rand, areaCams, 1 - DEMO_TARGETS.cameraNetworkedShare);
   const street = [...streetCams, ...poleCams];
   const unhealthyStreet = quotaFlags(rand, street, 0.1);
@@ -461,49 +566,66 @@ export function placeDevices(ctx: DeviceContext): DevicePlan {
   });
 
   // ---------------------------------------------------------------- e-police and signals
-  const important: number[] = [];
-  for (let v = 0; v < roads.roadNodes.count; v++) if (isImportantIntersection(roads, v)) important.push(v);
+  // The stop lines and lane points are the coverage engine's own (sim-core/coverage/epolice.ts), so
+  // the cameras are aimed at what will be checked. Each camera hangs on a cantilever over the inbound
+  // lanes 22 m upstream of the stop line, facing the junction (so the stop line, the junction and the
+  // signal heads are in the picture), and sees every inbound lane's point at the recognition level.
+  const stops = buildStopLines(roads);
+  const important = Array.from(stops.nodes);
   const score = new Map<number, number>();
   for (const v of important) score.set(v, (net.nodeInfo[v].kind === 'crossing' ? 2 : 0) + (roads.roadNodes.classCode[v] === 1 ? 0.8 : 0) + 1.6 * rand());
-  const ranked = [...important].sort((a, b) => score.get(b)! - score.get(a)! || a - b);
+  const order = important.map((v, k) => k).sort((a, b) => score.get(important[b])! - score.get(important[a])! || a - b);
   const nFull = Math.round(DEMO_TARGETS.epoliceFullShare * important.length);
+  const nBroken = Math.round(DEMO_TARGETS.epoliceBrokenShare * important.length);
   const nPartial = Math.round(DEMO_TARGETS.epolicePartialShare * important.length);
+  const epSpec = CAMERA_MODELS.epolice;
+  const epRange = maxRangeM(epSpec.resolutionPx[0], epSpec.hfovDeg, DORI_PX_PER_M.recognition);
+  const epPose = newPose();
   let ep = 0;
   const epoliceNodes = new Set<number>();
-  ranked.slice(0, nFull + nPartial).forEach((v, rank) => {
+  order.slice(0, nFull + nBroken + nPartial).forEach((k, rank) => {
+    const v = important[k];
     epoliceNodes.add(v);
-    const inc = incident.get(v) ?? [];
-    const approaches = rank < nFull ? inc : shuffleInPlace(rand, [...inc]).slice(0, Math.max(1, inc.length - 2));
-    for (const li of approaches) {
-      const [ax, ay] = away(v, li); // towards the approaching traffic
-      const ux = -ax, uy = -ay; // travel direction of the approach
-      const cross = inc.filter((o) => o !== li).map((o) => {
-        const [ox, oy] = away(v, o);
-        return Math.abs(ox * ux + oy * uy) < 0.5 ? net.linkInfo[o].halfWidthM : 0;
-      });
-      const crossHalf = Math.max(8, ...cross);
-      const straight = inc.some((o) => {
-        const [ox, oy] = away(v, o);
-        return ox * ux + oy * uy > 0.9;
-      });
-      const rx = uy, ry = -ux; // right-hand side of the approach's travel direction
-      const along = straight ? crossHalf + 8 : crossHalf - 1.5;
-      const x = net.nodes[v].xM + ux * along + rx * (halfCarriage(li) + 0.5), y = net.nodes[v].yM + uy * along + ry * (halfCarriage(li) + 0.5);
-      const stopLine = crossHalf + 4;
-      const sx = net.nodes[v].xM - ux * stopLine + rx * (halfCarriage(li) / 2), sy = net.nodes[v].yM - uy * stopLine + ry * (halfCarriage(li) / 2);
-      const dist = Math.hypot(sx - x, sy - y);
-      const { model, ...spec } = CAMERA_MODELS.epolice;
-      devices.push({
-        id: `ep-${String(++ep).padStart(4, '0')}`,
-        type: 'epolice',
-        xM: cm(x), yM: cm(y), heightM: 6.5,
-        headingDeg: Math.round(bearingDeg(sx - x, sy - y) * 10) / 10,
-        tiltDeg: Math.round((Math.atan2(6.5, dist) * 180) / Math.PI),
-        healthy: rand() >= 0.05,
-        networked: rand() >= 0.08,
-        name: `${net.nodes[v].name ?? '路口'} ${compass(bearingDeg(ax, ay))}进口电子警察`,
-        attrs: { ...spec, model, nodeId: net.nodes[v].id, approachLinkId: links[li].id, stopLineOffsetM: stopLine },
-      });
+    const approaches: number[] = [];
+    for (let a = stops.approachStart[k]; a < stops.approachStart[k + 1]; a++) approaches.push(a);
+    const equipped = rank < nFull + nBroken ? approaches : shuffleInPlace(rand, [...approaches]).slice(0, Math.max(1, approaches.length - 2));
+    const broken = rank >= nFull && rank < nFull + nBroken ? equipped[Math.floor(rand() * equipped.length)] : -1;
+    for (const a of equipped) {
+      const li = stops.approachLink[a];
+      const [ux, uy] = away(v, li); // from the junction out along the approach (against the traffic)
+      const s0 = stops.sampleStart[a], s1 = stops.sampleStart[a + 1];
+      let lx = 0, ly = 0;
+      for (let i = s0; i < s1; i++) (lx += stops.xM[i]), (ly += stops.yM[i]);
+      lx /= s1 - s0;
+      ly /= s1 - s0;
+      const length = Math.hypot(net.nodes[nodePos.get(links[li].fromId)!].xM - net.nodes[nodePos.get(links[li].toId)!].xM, net.nodes[nodePos.get(links[li].fromId)!].yM - net.nodes[nodePos.get(links[li].toId)!].yM);
+      let placed: DeviceInput | null = null;
+      for (const back of [22, 18, 15, 12]) {
+        if (stops.setbackM[a] + back > length - 2) continue;
+        const x = cm(lx + ux * back), y = cm(ly + uy * back);
+        const heightM = 6.5;
+        const heading = Math.round(bearingDeg(-ux, -uy) * 10) / 10;
+        const tilt = Math.round((Math.atan2(heightM - stops.zM[s0], back) * 180) / Math.PI);
+        preparePose(specOf('epolice', x, y, heightM, heading, tilt, epSpec), 'preset', epPose);
+        let all = true;
+        for (let i = s0; i < s1 && all; i++) {
+          const dx = stops.xM[i] - x, dy = stops.yM[i] - y, dz = stops.zM[i] - heightM;
+          all = dx * dx + dy * dy + dz * dz <= epRange * epRange && inFrustum(epPose, stops.xM[i], stops.yM[i], stops.zM[i]);
+        }
+        if (!all) continue;
+        const { model, ...spec } = epSpec;
+        placed = {
+          id: '', type: 'epolice', xM: x, yM: y, heightM, headingDeg: heading, tiltDeg: tilt,
+          healthy: a !== broken,
+          networked: rand() >= 0.08,
+          name: `${net.nodes[v].name ?? '路口'} ${compass(bearingDeg(ux, uy))}进口电子警察`,
+          attrs: { ...spec, model, doriLevel: 'recognition', nodeId: net.nodes[v].id, approachLinkId: links[li].id, stopLineOffsetM: Math.round(stops.setbackM[a] * 100) / 100 },
+        };
+        break;
+      }
+      if (!placed) throw new Error(`default city: no e-police pose sees every lane of approach ${links[li].id} at ${net.nodes[v].id}`);
+      placed.id = `ep-${String(++ep).padStart(4, '0')}`;
+      devices.push(placed);
     }
   });
   // every junction with e-police has signals (red-light enforcement needs them); other grid crossings

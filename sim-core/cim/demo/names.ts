@@ -46,9 +46,15 @@ export class UniqueNames {
   }
 }
 
-const ORDINALS = ['', '第一', '第二', '第三', '第四', '第五', '第六', '第七', '第八', '第九', '第十'];
-/** 第二, 第三 … for k ≥ 1 (falls back to digits above ten). */
-export const ordinalZh = (k: number) => ORDINALS[k] ?? `第${k}`;
+const DIGITS_ZH = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+/** Chinese numeral for 1–99 (一, 十, 十三, 二十, 九十九); digits above that. */
+export function numeralZh(k: number): string {
+  if (!Number.isInteger(k) || k < 1 || k > 99) return String(k);
+  const tens = Math.floor(k / 10), ones = k % 10;
+  return `${tens === 0 ? '' : tens === 1 ? '十' : `${DIGITS_ZH[tens]}十`}${ones ? DIGITS_ZH[ones] : ''}`;
+}
+/** 第一, 第二 … 第十三 for k ≥ 1. */
+export const ordinalZh = (k: number) => `第${numeralZh(k)}`;
 
 export function branchName(rand: RandomFn): string {
   return `${randomPick(rand, BRANCH_STEMS)}${randomPick(rand, BRANCH_SUFFIXES)}`;
