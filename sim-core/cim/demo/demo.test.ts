@@ -98,15 +98,18 @@ describe('names', () => {
 });
 
 describe('default city: determinism', () => {
-  it('gives byte-identical city files for the same seed, different ones for another seed', () => {
+  it('gives byte-identical city files for the same seed', () => {
     const a = JSON.stringify(cityToGeoJSON(city));
     const b = JSON.stringify(cityToGeoJSON(generateDefaultCity({ seed: DEFAULT_SEED })));
     expect(b.length).toBe(a.length);
     expect(b === a).toBe(true);
-    const other = generateDefaultCity({ seed: DEFAULT_SEED + 1 });
-    expect(JSON.stringify(cityToGeoJSON(other)) === a).toBe(false);
-    // the other seed is still a full city
-    expect(other.buildings.count).toBeGreaterThanOrEqual(15_000);
+  });
+
+  it('gives a different city for another seed (checked on a small district to keep the test quick)', () => {
+    const a = JSON.stringify(cityToGeoJSON(generateDefaultCity({ seed: DEFAULT_SEED, scale: 0.2 })));
+    const b = JSON.stringify(cityToGeoJSON(generateDefaultCity({ seed: DEFAULT_SEED + 1, scale: 0.2 })));
+    expect(b === a).toBe(false);
+    expect(JSON.stringify(cityToGeoJSON(generateDefaultCity({ seed: DEFAULT_SEED, scale: 0.2 }))) === a).toBe(true);
   });
 
   it('rejects a bad seed or scale', () => {

@@ -1,17 +1,20 @@
 /**
  * The existing device inventory of the default city, built to leave real gaps against the ★4
- * thresholds of DB37/T 3890 Part 2 (see docs/default-city.md for the intended values):
+ * thresholds of DB37/T 3890 Part 2 (docs/default-city.md has the values the coverage engine computes).
+ * Cameras are placed with the coverage engine's own camera model (sim-core/coverage/camera.ts) and
+ * e-police cameras against its own stop lines (sim-core/coverage/epolice.ts), so the intent holds
+ * under the engine's rules:
  *
- * - HD video: about 82 % of the video-set key areas have cameras looking over their open ground;
- *   the other areas have none, and no camera anywhere has them inside its view wedge (position,
- *   heading, field of view, IEC 62676-4 detection range), so occlusion can only lower the rate.
- * - Camera 完好 about 86 %, 联网 about 83 % (cameras inside key areas; exact quotas).
- * - E-police: all approaches of about 76 % of important intersections are watched, a few more are
- *   partly equipped (some approaches only).
- * - Real-time signal timing at about 46 % of important intersections (the green-wave corridors
- *   through the CBD first).
- * - 5G: macro sites only in the eastern rollout zone (about a third of the 5G-set areas) plus a few
- *   pole-mounted small cells at hot spots; the other areas are far from every cell.
+ * - HD video: about 82 % of the video-set key areas have cameras that see about 90 % of their open
+ *   ground at the observation level; the other areas have none, and no camera anywhere has any point of
+ *   them in its frustum out to the detection distance (occlusion ignored), so no rule can credit them.
+ * - Camera 完好 about 86 %, 联网 about 83 % (cameras inside key areas; exact quotas). The broken ones
+ *   are older cameras added beside the new ones, so failures do not open coverage holes.
+ * - E-police: every approach of about 76 % of important intersections watched at recognition level,
+ *   4 % fully equipped with one camera out of order, 3 % equipped on some approaches only.
+ * - Real-time signal timing at about 46 % of important intersections (the CBD corridors first).
+ * - 5G: macro sites only in the eastern rollout zone (about a third of the 5G-set areas) plus
+ *   pole-mounted small cells at isolated hot spots; the other areas are far from every cell.
  * - Weather: the real national station 54843 plus a few synthetic automatic stations, leaving the
  *   west of the district without one.
  *
@@ -20,14 +23,13 @@
 import Flatbush from 'flatbush';
 import type { DeviceInput } from '../builder.ts';
 import type { LocalFrame } from '../frame.ts';
-import { isImportantIntersection } from '../summary.ts';
 import { DORI_PX_PER_M, frustumContains, maxRangeM, newPose, preparePose, vfovDeg, type CameraSpec } from '../../coverage/camera.ts';
 import { buildStopLines } from '../../coverage/epolice.ts';
 import type { City } from '../types.ts';
 import { randomInt, randomRange, randomWeightedIndex, shuffleInPlace, type RandomFn } from '../../random.ts';
 import type { BuildingSpec } from './buildings.ts';
 import type { Anchors } from './catalogue.ts';
-import { bearingDeg, cm, DORI_DETECTION_PX_PER_M, doriRangeM, rectArea, rectDistance, rectHeight, rectWidth, type Rect } from './geometry.ts';
+import { bearingDeg, cm, rectArea, rectDistance, rectHeight, rectWidth, type Rect } from './geometry.ts';
 import type { KeyAreaPlan, LayoutKind } from './key-areas.ts';
 import type { Grid, RoadNet } from './roads.ts';
 
@@ -76,11 +78,6 @@ export const CAMERA_MODELS = {
   ptz2mp: { model: '200万像素球机 30倍', resolutionPx: [1920, 1080], hfovDeg: 59, ptz: true, panRangeDeg: 360, hfovTeleDeg: 2.3 },
   epolice: { model: '500万像素电子警察', resolutionPx: [2448, 2048], hfovDeg: 40 },
 } satisfies Record<string, CameraModel>;
-
-/** Upper bound of what a camera can see on the ground: its wedge out to the detection distance. */
-export function cameraViewRangeM(m: CameraModel): number {
-  return doriRangeM(m.resolutionPx[0], m.hfovDeg, DORI_DETECTION_PX_PER_M);
-}
 
 const OPEN_LABEL: Record<LayoutKind, string> = {
   primary: '操场', middle: '操场', hospital: '门前广场', clinic: '门前', park: '园区', square: '广场', pocket: '游园', library: '前广场', bookroom: '门前',
@@ -252,6 +249,7 @@ const CANDIDATE_SPACING_M = 24;
 
 /** True when the segment (ax, ay)–(bx, by) passes through the interior of box `r` (Liang–Barsky). */
 function segmentHitsBox(ax: number, ay: number, bx: number, by: number, r: Rect): boolean {
+  if ((ax <= r.x0 && bx <= r.x0) || (ax >= r.x1 && bx >= r.x1) || (ay <= r.y0 && by <= r.y0) || (ay >= r.y1 && by >= r.y1)) return false;
   const dx = bx - ax, dy = by - ay;
   let t0 = 0, t1 = 1;
   if (dx === 0) {
@@ -267,6 +265,13 @@ function segmentHitsBox(ax: number, ay: number, bx: number, by: number, r: Rect)
   let ta = (r.y0 - ay) / dy, tb = (r.y1 - ay) / dy;
   if (ta > tb) [ta, tb] = [tb, ta];
   return Math.max(t0, ta) < Math.min(t1, tb);
+}
+
+/** Number of set bits of a 32-bit integer. */
+function popcount32(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** A CameraSpec for the coverage engine's model functions. */
@@ -289,7 +294,7 @@ const POSE = newPose();
  * edge every 24 m (facing inward and 35° either side; corners face the diagonal), and for large areas
  * also on the open ground inside every 50 m (four headings); each takes one of three lenses and the
  * tilt that puts the image's far edge at the lens's observation range. A pose sees the open-ground
- * samples (a grid of at most about 900 points outside the area's buildings) that are inside its
+ * samples (a grid of at most about 700 points outside the area's buildings, 2 m in courtyard complexes) that are inside its
  * frustum, within the observation range and not hidden in plan behind one of the area's buildings
  * (the area is a rectangle, so no other building lies between). The pose that sees most unseen
  * samples is taken until {@link AREA_VIEW_TARGET} is reached, the gain falls under 0.5 %, or the
@@ -305,7 +310,7 @@ function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, al
   };
   // courtyard complexes have 1.5 m gaps between buildings: sample them as finely as the engine does
   const dense = a.layout === 'courtyard';
-  const step = dense ? 2 : Math.max(5, Math.sqrt(rectArea(r) / 900));
+  const step = dense ? 2 : Math.max(5, Math.sqrt(rectArea(r) / 700));
   const sx: number[] = [], sy: number[] = [];
   for (let y = r.y0 + step / 2; y < r.y1; y += step) for (let x = r.x0 + step / 2; x < r.x1; x += step) if (!inBox(x, y, 0)) (sx.push(x), sy.push(y));
   const n = sx.length;
@@ -314,12 +319,22 @@ function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, al
   const cx = (r.x0 + r.x1) / 2, cy = (r.y0 + r.y1) / 2;
   const poses: { x: number; y: number; h: number; heading: number; tilt: number; m: CameraModel; bits: Uint32Array; count: number }[] = [];
   const spare: [number, number, number][] = []; // positions (and inward headings) left for other cameras
+  const clear = new Uint8Array(n);
+  let maxReach2 = 0;
+  for (const m of AREA_MODELS) maxReach2 = Math.max(maxReach2, maxRangeM(m.resolutionPx[0], m.hfovDeg, AREA_DESIGN_PX_PER_M) ** 2);
   const addPoses = (x: number, y: number, headings: number[]) => {
     x = cm(x);
     y = cm(y);
     if (inBox(x, y, 1.5)) return;
     spare.push([x, y, headings[Math.floor(headings.length / 2)]]);
     const h = randomInt(rand, 10, 16) / 2; // poles 5–8 m
+    // line of sight in plan depends on the position only: test it once per sample, not per pose
+    for (let i = 0; i < n; i++) {
+      const dx = sx[i] - x, dy = sy[i] - y;
+      let hidden = dx * dx + dy * dy + h * h > maxReach2;
+      for (let b = 0; b < boxes.length && !hidden; b++) hidden = segmentHitsBox(x, y, sx[i], sy[i], boxes[b]);
+      clear[i] = hidden ? 0 : 1;
+    }
     for (const raw of headings) {
       const heading = Math.round((((raw % 360) + 360) % 360) * 10) / 10;
       for (const m of AREA_MODELS) {
@@ -330,12 +345,10 @@ function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, al
         const bits = new Uint32Array(words);
         let count = 0;
         for (let i = 0; i < n; i++) {
+          if (!clear[i]) continue;
           const dx = sx[i] - x, dy = sy[i] - y;
           if (dx * dx + dy * dy + h * h > range * range) continue;
           if (!inFrustum(POSE, sx[i], sy[i], 0)) continue;
-          let hidden = false;
-          for (let b = 0; b < boxes.length && !hidden; b++) hidden = segmentHitsBox(x, y, sx[i], sy[i], boxes[b]);
-          if (hidden) continue;
           bits[i >>> 5] |= 1 << (i & 31);
           count++;
         }
@@ -361,22 +374,26 @@ function coverArea(a: KeyAreaPlan, buildings: BuildingSpec[], rand: RandomFn, al
   const budget = Math.min(60, 3 + Math.ceil(rectArea(r) / (dense ? 400 : 1200)));
   const cams: Camera[] = [];
   const used = new Set<string>();
+  // lazy greedy: a pose's gain only shrinks as more is seen, so its last computed gain is an upper
+  // bound; re-evaluate the pose with the highest bound until one keeps the lead
+  const bound = Float64Array.from(poses, (p) => p.count);
+  const gainOf = (p: number) => {
+    let gain = 0;
+    const bits = poses[p].bits;
+    for (let w = 0; w < words; w++) gain += popcount32(bits[w] & ~seen[w]);
+    return gain;
+  };
   while (cams.length < budget && seenCount < AREA_VIEW_TARGET * n) {
     let best = -1, bestGain = 0;
-    for (let p = 0; p < poses.length; p++) {
-      if (poses[p].count <= bestGain) continue;
-      let gain = 0;
-      const bits = poses[p].bits;
-      for (let w = 0; w < words; w++) {
-        let v = bits[w] & ~seen[w];
-        while (v) {
-          v &= v - 1;
-          gain++;
-        }
-      }
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = p;
+    for (;;) {
+      let top = -1;
+      for (let p = 0; p < poses.length; p++) if (top < 0 || bound[p] > bound[top]) top = p;
+      if (top < 0 || bound[top] <= bestGain) break;
+      const g = gainOf(top);
+      bound[top] = g;
+      if (g > bestGain) {
+        bestGain = g;
+        best = top;
       }
     }
     if (best < 0 || bestGain < Math.max(1, 0.005 * n)) break;

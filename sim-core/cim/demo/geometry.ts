@@ -17,8 +17,6 @@ export const rect = (x0: number, y0: number, x1: number, y1: number): Rect => ({
 export const rectWidth = (r: Rect) => r.x1 - r.x0;
 export const rectHeight = (r: Rect) => r.y1 - r.y0;
 export const rectArea = (r: Rect) => (r.x1 - r.x0) * (r.y1 - r.y0);
-export const rectCenterX = (r: Rect) => (r.x0 + r.x1) / 2;
-export const rectCenterY = (r: Rect) => (r.y0 + r.y1) / 2;
 
 /** Shrinks a rectangle by west, south, east and north margins; null when nothing is left. */
 export function insetRect(r: Rect, west: number, south: number, east: number, north: number): Rect | null {
@@ -30,9 +28,6 @@ export function insetRect(r: Rect, west: number, south: number, east: number, no
 export function rectsOverlap(a: Rect, b: Rect): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
-
-/** True when (x, y) lies inside or on the rectangle. */
-export const rectContains = (r: Rect, x: number, y: number) => x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1;
 
 /** Distance from (x, y) to the rectangle (0 inside). */
 export function rectDistance(r: Rect, x: number, y: number): number {
@@ -85,53 +80,3 @@ export function bearingDeg(dx: number, dy: number): number {
   return b < 0 ? b + 360 : b;
 }
 
-/** Smallest absolute difference between two bearings, degrees in [0, 180]. */
-export function bearingDiffDeg(a: number, b: number): number {
-  const d = Math.abs((((a - b) % 360) + 360) % 360);
-  return d > 180 ? 360 - d : d;
-}
-
-/**
- * The horizontal distance at which a camera still resolves `pxPerM` pixels per metre across its
- * image width: widthPx / (2 · tan(hfov/2) · pxPerM). IEC 62676-4 DORI: detection 25, observation 62,
- * recognition 125, identification 250 px/m.
- */
-export function doriRangeM(widthPx: number, hfovDeg: number, pxPerM: number): number {
-  return widthPx / (2 * Math.tan(((hfovDeg / 2) * Math.PI) / 180) * pxPerM);
-}
-
-/** IEC 62676-4 detection density, px/m. */
-export const DORI_DETECTION_PX_PER_M = 25;
-
-/**
- * The 2D view wedge of a camera: apex (x, y), heading clockwise from north, horizontal field of view
- * (360 for a full pan), out to a range. Occlusion is ignored: it is an upper bound on what the camera
- * sees. `contains` does no trigonometry (a dot product against cos(hfov/2)), so it can run per sample.
- */
-export class ViewWedge {
-  x = 0;
-  y = 0;
-  private hx = 0;
-  private hy = 1;
-  private cosHalf = -1;
-  private range2 = 0;
-
-  set(x: number, y: number, headingDeg: number, hfovDeg: number, rangeM: number): this {
-    const h = (headingDeg * Math.PI) / 180;
-    this.x = x;
-    this.y = y;
-    this.hx = Math.sin(h);
-    this.hy = Math.cos(h);
-    this.cosHalf = hfovDeg >= 360 ? -2 : Math.cos(((hfovDeg / 2) * Math.PI) / 180);
-    this.range2 = rangeM * rangeM;
-    return this;
-  }
-
-  contains(px: number, py: number): boolean {
-    const dx = px - this.x, dy = py - this.y;
-    const d2 = dx * dx + dy * dy;
-    if (d2 > this.range2) return false;
-    if (d2 < 1e-18) return true;
-    return dx * this.hx + dy * this.hy >= Math.sqrt(d2) * this.cosHalf - 1e-9;
-  }
-}

@@ -25,7 +25,7 @@ import { UniqueNames } from './names.ts';
 import { blockKey, buildRoadNet, planBlocks, planGrid, type Extents } from './roads.ts';
 import { planScopes } from './scopes.ts';
 
-export { DEMO_TARGETS, CAMERA_MODELS, STATION_54843, NR_SITE_SPACING_M, cameraViewRangeM } from './devices.ts';
+export { DEMO_TARGETS, CAMERA_MODELS, STATION_54843, NR_SITE_SPACING_M, AREA_VIEW_TARGET } from './devices.ts';
 export { ROAD_SPECS } from './roads.ts';
 export { heightMix, HEIGHT_CLASSES, type HeightMix } from './stats.ts';
 
