@@ -111,6 +111,8 @@ export class WorkerPool {
   readonly maxQueued: number;
   /** Workers replaced after a crash or a cancellation without shared memory. */
   replacements = 0;
+  /** Tasks finished, and tasks stopped between steps by a cancellation (they threw an AbortError). */
+  readonly counters = { jobs: 0, tasksFinished: 0, tasksStopped: 0 };
   private readonly spawn: SpawnWorker;
   private readonly tasksPerWorker: number;
   private readonly slots: Slot[] = [];
@@ -119,6 +121,7 @@ export class WorkerPool {
   private waiting: Job[] = [];
   private closed = false;
   private nextCityKey = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(spawn: SpawnWorker, options: PoolOptions) {
     this.spawn = spawn;
@@ -187,6 +190,7 @@ export class WorkerPool {
         job.onAbort = () => this.cancel(job);
         options.signal.addEventListener('abort', job.onAbort, { once: true });
       }
+      this.counters.jobs++;
       if (this.active.length < this.maxActive) this.active.push(job);
       else this.waiting.push(job);
       if (job.ranges.length === 0) this.finish(job);
@@ -199,9 +203,15 @@ export class WorkerPool {
     return { active: this.active.length, queued: this.waiting.length };
   }
 
-  /** Test only: crashes worker `k` (the pool must have been started with test hooks). */
-  crashWorkerForTest(k: number, mode: CrashMode): Promise<never> {
-    return Promise.race([this.slots[k].remote.crash(mode), this.slots[k].dead]);
+  /** Resolves when no job is running or waiting and every worker is free (a cancelled task included). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Test only: worker `k` crashes when its next call arrives (the pool must have been started with test hooks). */
+  crashWorkerOnNextCallForTest(k: number, mode: CrashMode): Promise<void> {
+    return Promise.race([this.slots[k].remote.crashOnNextCall(mode), this.slots[k].dead]);
   }
 
   /** Rejects every job, releases the proxies and stops the workers. */
@@ -268,7 +278,16 @@ export class WorkerPool {
     this.dispatch();
   }
 
+  private isIdle(): boolean {
+    return this.active.length === 0 && this.waiting.length === 0 && this.slots.every((s) => !s.task);
+  }
+
   private dispatch(): void {
+    if (this.idleWaiters.length && this.isIdle()) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of w) resolve();
+    }
     if (this.closed) return;
     for (const slot of this.slots) {
       if (!slot.alive || slot.task) continue;
@@ -293,6 +312,7 @@ export class WorkerPool {
       await Promise.race([slot.ready, slot.dead]);
       if (job.settled) return;
       const part = await Promise.race([slot.remote.runTask(request, job.flag, onProgress), slot.dead]);
+      this.counters.tasksFinished++;
       if (job.settled) return;
       job.parts.push({ from: task.from, to: task.to, part });
       job.doneItems += task.to - task.from;
@@ -301,6 +321,7 @@ export class WorkerPool {
       else this.progress(job, false);
     } catch (e) {
       job.running.delete(task);
+      if ((e as Error).name === 'AbortError' && slot.alive) this.counters.tasksStopped++;
       // A crash is handled by replace(); a cancelled job is already settled.
       if (slot.alive && !job.settled) this.settle(job, e as Error);
     } finally {

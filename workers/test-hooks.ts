@@ -6,22 +6,53 @@
 export type CrashMode = 'throw' | 'exit';
 
 export interface TestHooks {
-  /** 'throw': an uncaught exception a moment later; 'exit': the worker ends at once. Never resolves. */
+  /** Crashes now: 'throw' an uncaught exception a moment later, 'exit' ends the worker at once. Never resolves. */
   crash(mode: CrashMode): Promise<never>;
+  /**
+   * Crashes when the next call of the API arrives, before it runs (a worker busy in a long synchronous
+   * task reads its messages only between tasks, so this is how a test makes it die *during* a call).
+   */
+  crashOnNextCall(mode: CrashMode): void;
 }
 
 export function withTestHooks<T extends object>(api: T, enabled: boolean, exit: () => void): T & TestHooks {
+  let armed: CrashMode | null = null;
+  const check = () => {
+    if (!enabled) throw new Error('test hooks are off in this worker (start it with testHooks: true)');
+  };
+  const crashNow = (mode: CrashMode) => {
+    if (mode === 'exit') exit();
+    else {
+      setTimeout(() => {
+        throw new Error('simulated worker crash (test hook)');
+      }, 0);
+    }
+  };
+  const wrapped = {} as Record<string, unknown>;
+  for (const [key, fn] of Object.entries(api)) {
+    wrapped[key] =
+      typeof fn === 'function'
+        ? (...args: unknown[]) => {
+            if (armed) {
+              const mode = armed;
+              armed = null;
+              crashNow(mode);
+              if (mode === 'throw') return new Promise<never>(() => {});
+            }
+            return (fn as (...a: unknown[]) => unknown)(...args);
+          }
+        : fn;
+  }
   return {
-    ...api,
+    ...(wrapped as T),
     crash(mode: CrashMode): Promise<never> {
-      if (!enabled) throw new Error('test hooks are off in this worker (start it with testHooks: true)');
-      if (mode === 'exit') exit();
-      else {
-        setTimeout(() => {
-          throw new Error('simulated worker crash (test hook)');
-        }, 0);
-      }
+      check();
+      crashNow(mode);
       return new Promise<never>(() => {});
+    },
+    crashOnNextCall(mode: CrashMode): void {
+      check();
+      armed = mode;
     },
   };
 }

@@ -269,15 +269,21 @@ export const nr5gRasterJob: JobDefinition<Nr5gRasterParams, Nr5gRaster, Nr5gRast
   },
 };
 
+/** Parameters and result of each job. */
+export interface JobTypes {
+  'camera-sight': { params: CameraSightParams; result: CameraSightResult };
+  'nr5g-raster': { params: Nr5gRasterParams; result: Nr5gRaster };
+}
+
+export type JobName = keyof JobTypes;
+export type JobParams<K extends JobName> = JobTypes[K]['params'];
+export type JobResult<K extends JobName> = JobTypes[K]['result'];
+
 /** The jobs a pool runs, by name. */
-export const JOBS = {
+export const JOBS: { readonly [K in JobName]: JobDefinition<JobParams<K>, JobResult<K>, unknown, unknown> } = {
   'camera-sight': cameraSightJob,
   'nr5g-raster': nr5gRasterJob,
-} as const;
-
-export type JobName = keyof typeof JOBS;
-export type JobParams<K extends JobName> = (typeof JOBS)[K] extends JobDefinition<infer P, unknown, never, never> ? P : never;
-export type JobResult<K extends JobName> = (typeof JOBS)[K] extends JobDefinition<never, infer R, never, never> ? R : never;
+};
 
 /** A task as it travels to a worker. */
 export interface TaskRequest {
