@@ -89,7 +89,8 @@ export async function decodeGeoTiffRaster(bytes: Uint8Array, name: string, optio
   }
   let image: GeoTIFFImage;
   try {
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const ab = whole ? (bytes.buffer as ArrayBuffer) : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     const tiff = await fromArrayBuffer(ab);
     image = await tiff.getImage(0);
   } catch (err) {
@@ -112,8 +113,8 @@ export async function decodeGeoTiffRaster(bytes: Uint8Array, name: string, optio
   if (kind === null) throw new CimError(`SampleFormat ${sampleFormat} is not an integer or float type`, at('SampleFormat'));
   const sampleType = `${kind}${bits}`;
 
-  const georef = readGeoref(fd, name);
-  const geometry = gridGeometry(georef, width, height, name);
+  const georef = readGeoref(fd);
+  const geometry = gridGeometry(georef, name);
   const grid = new RasterGrid({ width, height, ...geometry, georef });
 
   let raw: ArrayLike<number>;
@@ -147,7 +148,7 @@ function readNodata(fd: FileDirectory, name: string): number | null {
   return v;
 }
 
-function readGeoref(fd: FileDirectory, name: string): GeoTiffGeoref {
+function readGeoref(fd: FileDirectory): GeoTiffGeoref {
   const georef: GeoTiffGeoref = { kind: 'geotiff', rasterType: 'area' };
   georef.modelTiepoint = tagArray(fd, 'ModelTiepoint');
   georef.modelPixelScale = tagArray(fd, 'ModelPixelScale');
@@ -168,12 +169,11 @@ function readGeoref(fd: FileDirectory, name: string): GeoTiffGeoref {
     }
   }
   for (const [k, v] of Object.entries(georef)) if (v === undefined) delete (georef as unknown as Record<string, unknown>)[k];
-  void name;
   return georef;
 }
 
 /** Origin and pixel size from the georeferencing tags; rejects rotated, sheared or south-up grids. */
-function gridGeometry(g: GeoTiffGeoref, width: number, height: number, name: string) {
+function gridGeometry(g: GeoTiffGeoref, name: string) {
   let originX: number;
   let originY: number;
   let pixelSizeX: number;
@@ -226,8 +226,6 @@ function gridGeometry(g: GeoTiffGeoref, width: number, height: number, name: str
   if (![originX, originY, pixelSizeX, pixelSizeY].every(Number.isFinite)) {
     throw new CimError('holds non-finite numbers', { file: name, field: g.modelTiepoint ? 'ModelTiepoint' : 'ModelTransformation' });
   }
-  void width;
-  void height;
   return { originX, originY, pixelSizeX, pixelSizeY };
 }
 
@@ -285,7 +283,7 @@ function georefTags(grid: RasterGrid): Tag[] {
   let geometryFromGeoref = false;
   if (g) {
     try {
-      const geo = gridGeometry(g, grid.width, grid.height, 'georef');
+      const geo = gridGeometry(g, 'georef');
       geometryFromGeoref =
         geo.originX === grid.originX && geo.originY === grid.originY && geo.pixelSizeX === grid.pixelSizeX && geo.pixelSizeY === grid.pixelSizeY;
     } catch {

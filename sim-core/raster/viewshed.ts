@@ -29,14 +29,16 @@
  *
  * - the walk steps cell to cell with integer arithmetic, so corner passages are exact;
  * - every cell has an upper bound of its elevation angle over its whole span, kept as a slope
- *   (tan of the angle, no `atan` needed); most cells are dismissed by one comparison with it, and
- *   whole 64×64 and 8×8 blocks whose largest bound cannot block are jumped over;
+ *   (tan of the angle, no `atan` needed) rounded up to float32; most cells are dismissed by one
+ *   comparison with it, and whole 64×64 and 8×8 blocks whose largest bound cannot block are
+ *   jumped over;
  * - only a cell that might block is evaluated exactly, with r.viewshed's own arithmetic (its
  *   `atan` angles and horizontal angles are computed once per run, when first needed);
  * - targets are decided outwards from the observer, and the blocker found for the cell just before
  *   a target on its segment is tried first (it usually blocks the target too: the same wall).
  *
- * No allocation happens per target or per cell; buffers grow per engine to the largest window.
+ * No allocation happens per target or per cell; buffers grow per engine to the largest window:
+ * 17 bytes per window cell, plus 48 per cell that needed its exact values.
  */
 import { CimError } from '../cim/errors.ts';
 import { isNodata, type ByteRaster, type Float32Raster, RasterGrid } from './raster.ts';
@@ -123,20 +125,23 @@ export class ViewshedEngine {
   private capacity = 0;
   /** Per window cell: OUTSIDE the radius, NODATA, or TARGET. */
   private kind = new Uint8Array(0);
-  /** Per window cell: slopes Δz/distance at the enter corner, centre and exit corner. */
-  private slope = new Float64Array(0);
-  /** Per window cell: the largest of its three slopes (−∞ for cells that never block). */
-  private upper = new Float64Array(0);
+  /**
+   * Per window cell: the largest of its three slopes Δz/distance (enter corner, centre, exit corner),
+   * rounded up to float32 (−∞ for cells that never block).
+   */
+  private upper = new Float32Array(0);
   /** Per 8×8 block of the window: the largest `upper` in it. */
-  private blockUpper = new Float64Array(0);
+  private blockUpper = new Float32Array(0);
   /** Per 64×64 super-block of the window: the largest `upper` in it. */
-  private superUpper = new Float64Array(0);
+  private superUpper = new Float32Array(0);
   /** Per window cell: the blocker found for it (window index), −1 when visible. */
   private blockerOf = new Int32Array(0);
-  /** Per window cell, filled when first needed: enter, centre, exit elevation angle, then their directions. */
-  private exact = new Float64Array(0);
-  /** Per window cell: the run in which `exact` was filled. */
+  /** Per window cell: the run in which its exact values were computed, and where they are. */
   private exactRun = new Uint32Array(0);
+  private exactSlot = new Int32Array(0);
+  /** Exact values of the cells that needed them this run, 6 per slot: enter, centre, exit elevation angle, then their directions. */
+  private exactData = new Float64Array(6 * 4096);
+  private exactCount = 0;
   private run = 0;
   /** The current run: window, observer, DSM, output, and the target being decided. */
   private readonly f = {
@@ -174,15 +179,14 @@ export class ViewshedEngine {
     if (cells > this.capacity) {
       this.capacity = cells;
       this.kind = new Uint8Array(cells);
-      this.slope = new Float64Array(cells * 3);
-      this.upper = new Float64Array(cells);
+      this.upper = new Float32Array(cells);
       this.blockerOf = new Int32Array(cells);
-      this.exact = new Float64Array(cells * 6);
       this.exactRun = new Uint32Array(cells);
+      this.exactSlot = new Int32Array(cells);
       this.run = 0;
     }
-    if (blocks > this.blockUpper.length) this.blockUpper = new Float64Array(blocks);
-    if (supers > this.superUpper.length) this.superUpper = new Float64Array(supers);
+    if (blocks > this.blockUpper.length) this.blockUpper = new Float32Array(blocks);
+    if (supers > this.superUpper.length) this.superUpper = new Float32Array(supers);
   }
 
   /**
@@ -243,6 +247,7 @@ export class ViewshedEngine {
       this.exactRun.fill(0);
       this.run = 1;
     }
+    this.exactCount = 0;
 
     const f = this.f;
     f.ww = ww;
@@ -341,7 +346,6 @@ export class ViewshedEngine {
   private prepareRun(row: number, r0: number, c0: number, colA: number, colB: number, dcSign: number, dr: number): void {
     const { ww, bw, oc, W, H, px, py, eyeM, nodata, values } = this.f;
     const kind = this.kind;
-    const slope = this.slope;
     const upper = this.upper;
     const blockUpper = this.blockUpper;
     spanCorners(dcSign, dr, CORNERS);
@@ -379,10 +383,7 @@ export class ViewshedEngine {
       const dxX = (dc + hxX) * px;
       const sE = (zE - eyeM) / Math.sqrt(dxE * dxE + dyE * dyE);
       const sX = (zX - eyeM) / Math.sqrt(dxX * dxX + dyX * dyX);
-      slope[3 * k] = sE;
-      slope[3 * k + 1] = sC;
-      slope[3 * k + 2] = sX;
-      const u = sE > sC ? (sE > sX ? sE : sX) : sC > sX ? sC : sX;
+      const u = roundUp32(sE > sC ? (sE > sX ? sE : sX) : sC > sX ? sC : sX);
       upper[k] = u;
       const b = (j >> BLOCK_SHIFT) * bw + ((col - c0) >> BLOCK_SHIFT);
       if (u > blockUpper[b]) blockUpper[b] = u;
@@ -408,12 +409,9 @@ export class ViewshedEngine {
     f.dr = dr;
     f.gT = NaN;
     f.thetaT = NaN;
-    if (f.tgtM === 0) f.sT = this.slope[3 * k + 1];
-    else {
-      const dxM = dc * f.px;
-      const dyM = dr * f.py;
-      f.sT = (Math.fround(f.values[i] + f.tgtM) - f.eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
-    }
+    const dxM = dc * f.px;
+    const dyM = dr * f.py;
+    f.sT = (Math.fround(f.values[i] + f.tgtM) - f.eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
     const blocker = this.decide(k);
     this.blockerOf[k] = blocker;
     if (blocker < 0) {
@@ -555,9 +553,8 @@ export class ViewshedEngine {
     const f = this.f;
     if (f.gT !== f.gT) f.gT = Math.atan(f.sT);
     const gT = f.gT;
-    const e = this.exact;
-    const o = 6 * k;
-    if (this.exactRun[k] !== this.run) this.fillExact(k);
+    const o = 6 * (this.exactRun[k] === this.run ? this.exactSlot[k] : this.fillExact(k));
+    const e = this.exactData;
     const gE = e[o];
     const gC = e[o + 1];
     const gX = e[o + 2];
@@ -584,23 +581,69 @@ export class ViewshedEngine {
     return g > gT;
   }
 
-  /** Elevation angles and directions of window cell k's enter corner, centre and exit corner. */
-  private fillExact(k: number): void {
-    const { ww, oi, oj } = this.f;
+  /**
+   * Computes, once per run, window cell k's elevation angles and directions at its enter corner,
+   * centre and exit corner, with the same arithmetic as prepareRun(); returns their slot.
+   */
+  private fillExact(k: number): number {
+    const { ww, oi, oj, oc, or, W, H, px, py, eyeM, nodata, values } = this.f;
     const j = (k / ww) | 0;
     const dc = k - j * ww - oi;
     const dr = j - oj;
+    const col = oc + dc;
+    const row = or + dr;
+    const z = values[row * W + col];
     spanCorners(dc, dr, CORNERS);
-    const e = this.exact;
-    const o = 6 * k;
-    e[o] = Math.atan(this.slope[3 * k]);
-    e[o + 1] = Math.atan(this.slope[3 * k + 1]);
-    e[o + 2] = Math.atan(this.slope[3 * k + 2]);
+    const dxM = dc * px;
+    const dyM = dr * py;
+    const sC = (z - eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
+    let sE = 0;
+    let sX = 0;
+    for (let end = 0; end < 2; end++) {
+      const hx = CORNERS[2 * end];
+      const hy = CORNERS[2 * end + 1];
+      const row1 = hy > 0 ? row + 1 : row - 1;
+      const col1 = hx > 0 ? col + 1 : col - 1;
+      const zc = row1 >= 0 && row1 < H && col1 >= 0 && col1 < W ? cornerHeight(values, nodata, W, row1, col1, row, col, z) : z;
+      const dxC = (dc + hx) * px;
+      const dyC = (dr + hy) * py;
+      const sc = (zc - eyeM) / Math.sqrt(dxC * dxC + dyC * dyC);
+      if (end === 0) sE = sc;
+      else sX = sc;
+    }
+    const slot = this.exactCount++;
+    if (6 * this.exactCount > this.exactData.length) {
+      const grown = new Float64Array(this.exactData.length * 2);
+      grown.set(this.exactData);
+      this.exactData = grown;
+    }
+    const e = this.exactData;
+    const o = 6 * slot;
+    e[o] = Math.atan(sE);
+    e[o + 1] = Math.atan(sC);
+    e[o + 2] = Math.atan(sX);
     e[o + 3] = sweepAngle(dc + CORNERS[0], dr + CORNERS[1]);
     e[o + 4] = sweepAngle(dc, dr);
     e[o + 5] = sweepAngle(dc + CORNERS[2], dr + CORNERS[3]);
     this.exactRun[k] = this.run;
+    this.exactSlot[k] = slot;
+    return slot;
   }
+}
+
+const F32 = new Float32Array(1);
+const I32 = new Int32Array(F32.buffer);
+
+/** The smallest float32 ≥ v (bounds stored as float32 must not fall below the true value). */
+function roundUp32(v: number): number {
+  F32[0] = v;
+  const f = F32[0]!;
+  if (f >= v || f !== f) return f;
+  // one float32 step up: towards +∞ in the bit pattern of a positive number, down for a negative one
+  if (f === 0) I32[0] = 1;
+  else if (f > 0) I32[0]!++;
+  else I32[0]!--;
+  return F32[0]!;
 }
 
 /** True when a cell `dc` columns from the observer on a row `dyM` from it is within the radius. */
