@@ -353,16 +353,7 @@ export class ViewshedEngine {
     const hyE = CORNERS[1];
     const hxX = CORNERS[2];
     const hyX = CORNERS[3];
-    // the neighbours sharing each corner: the row and column beside this cell towards the corner
-    const rowE = hyE > 0 ? row + 1 : row - 1;
-    const rowX = hyX > 0 ? row + 1 : row - 1;
-    const stepE = hxE > 0 ? 1 : -1;
-    const stepX = hxX > 0 ? 1 : -1;
-    const rowEIn = rowE >= 0 && rowE < H;
-    const rowXIn = rowX >= 0 && rowX < H;
     const dyM = dr * py;
-    const dyE = (dr + hyE) * py;
-    const dyX = (dr + hyX) * py;
     const j = row - r0;
     for (let col = colA; col <= colB; col++) {
       const k = j * ww + col - c0;
@@ -375,14 +366,8 @@ export class ViewshedEngine {
       const dc = col - oc;
       const dxM = dc * px;
       const sC = (z - eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
-      const colE = col + stepE;
-      const colX = col + stepX;
-      const zE = rowEIn && colE >= 0 && colE < W ? cornerHeight(values, nodata, W, rowE, colE, row, col, z) : z;
-      const zX = rowXIn && colX >= 0 && colX < W ? cornerHeight(values, nodata, W, rowX, colX, row, col, z) : z;
-      const dxE = (dc + hxE) * px;
-      const dxX = (dc + hxX) * px;
-      const sE = (zE - eyeM) / Math.sqrt(dxE * dxE + dyE * dyE);
-      const sX = (zX - eyeM) / Math.sqrt(dxX * dxX + dyX * dyX);
+      const sE = cornerSlope(values, nodata, W, H, col, row, z, hxE, hyE, dc, dr, px, py, eyeM);
+      const sX = cornerSlope(values, nodata, W, H, col, row, z, hxX, hyX, dc, dr, px, py, eyeM);
       const u = roundUp32(sE > sC ? (sE > sX ? sE : sX) : sC > sX ? sC : sX);
       upper[k] = u;
       const b = (j >> BLOCK_SHIFT) * bw + ((col - c0) >> BLOCK_SHIFT);
@@ -597,20 +582,8 @@ export class ViewshedEngine {
     const dxM = dc * px;
     const dyM = dr * py;
     const sC = (z - eyeM) / Math.sqrt(dxM * dxM + dyM * dyM);
-    let sE = 0;
-    let sX = 0;
-    for (let end = 0; end < 2; end++) {
-      const hx = CORNERS[2 * end];
-      const hy = CORNERS[2 * end + 1];
-      const row1 = hy > 0 ? row + 1 : row - 1;
-      const col1 = hx > 0 ? col + 1 : col - 1;
-      const zc = row1 >= 0 && row1 < H && col1 >= 0 && col1 < W ? cornerHeight(values, nodata, W, row1, col1, row, col, z) : z;
-      const dxC = (dc + hx) * px;
-      const dyC = (dr + hy) * py;
-      const sc = (zc - eyeM) / Math.sqrt(dxC * dxC + dyC * dyC);
-      if (end === 0) sE = sc;
-      else sX = sc;
-    }
+    const sE = cornerSlope(values, nodata, W, H, col, row, z, CORNERS[0], CORNERS[1], dc, dr, px, py, eyeM);
+    const sX = cornerSlope(values, nodata, W, H, col, row, z, CORNERS[2], CORNERS[3], dc, dr, px, py, eyeM);
     const slot = this.exactCount++;
     if (6 * this.exactCount > this.exactData.length) {
       const grown = new Float64Array(this.exactData.length * 2);
@@ -653,17 +626,43 @@ function within(dc: number, px: number, dyM: number, radiusM: number): boolean {
 }
 
 /**
- * Height of the corner of cell (row, col) shared with cells (row1, col1), (row1, col) and (row, col1):
- * the mean of the four, summed in float32 in r.viewshed's order, or the cell's own height `z` when
- * one of them has no data (the caller handles corners off the grid).
+ * Slope Δz/distance from the eye to the corner of cell (col, row) at half offset (hx, hy) from its
+ * centre; the cell is (dc, dr) from the observer and has height z. The corner's height is the mean
+ * of the four cells that share it, summed in float32 in r.viewshed's order (diagonal neighbour, the
+ * neighbour across the row, the one across the column, the cell), or z when one of them has no data
+ * or is off the grid.
  */
-function cornerHeight(values: Float32Array, nodata: number | null, W: number, row1: number, col1: number, row: number, col: number, z: number): number {
-  const e1 = values[row1 * W + col1];
-  const e2 = values[row1 * W + col];
-  const e3 = values[row * W + col1];
-  if (e1 !== e1 || e2 !== e2 || e3 !== e3 || e1 === nodata || e2 === nodata || e3 === nodata) return z;
-  const f = Math.fround;
-  return f(f(f(e1 + e2) + e3) + z) / 4;
+function cornerSlope(
+  values: Float32Array,
+  nodata: number | null,
+  W: number,
+  H: number,
+  col: number,
+  row: number,
+  z: number,
+  hx: number,
+  hy: number,
+  dc: number,
+  dr: number,
+  px: number,
+  py: number,
+  eyeM: number,
+): number {
+  const col1 = hx > 0 ? col + 1 : col - 1;
+  const row1 = hy > 0 ? row + 1 : row - 1;
+  let zc = z;
+  if (col1 >= 0 && col1 < W && row1 >= 0 && row1 < H) {
+    const e1 = values[row1 * W + col1];
+    const e2 = values[row1 * W + col];
+    const e3 = values[row * W + col1];
+    if (e1 === e1 && e2 === e2 && e3 === e3 && e1 !== nodata && e2 !== nodata && e3 !== nodata) {
+      const f = Math.fround;
+      zc = f(f(f(e1 + e2) + e3) + z) / 4;
+    }
+  }
+  const dxC = (dc + hx) * px;
+  const dyC = (dr + hy) * py;
+  return (zc - eyeM) / Math.sqrt(dxC * dxC + dyC * dyC);
 }
 
 function checkNumber(v: number, field: string): void {
