@@ -101,6 +101,16 @@ test('a session in a Web Worker gives what sim-core gives in Node; a crash rejec
   expect(aborted).toEqual([]);
 });
 
+test('a worker that closes itself (no error event) is caught by the hang timeout and replaced', async ({ page }) => {
+  await open(page, 'plain');
+  const cam = inv.cameras[4];
+  const after: Edit = { op: 'rotate', id: cam.id, headingDeg: (cam.headingDeg + 90) % 360 };
+  const r = await evaluate(page, 'runSession', { cityUrl: 'data/small.bin', options: LIGHT, batches: [], crashThenEdit: after, crashMode: 'exit', hangTimeoutMs: 1500 });
+  expect(r.crash).toMatchObject({ name: 'WorkerCrashedError', message: expect.stringMatching(/no answer within 1500 ms/) });
+  expect(r.lost).toMatchObject({ name: 'WorkerCrashedError' });
+  expect(withoutSeq(r.final)).toEqual(expected(LIGHT, [[after]]));
+});
+
 test('a drag of 40 positions in the browser computes two batches and ends where sim-core ends', async ({ page }) => {
   await open(page, 'plain');
   const cam = inv.cameras.find((c) => c.kind === 'camera')!;

@@ -43,6 +43,12 @@ export interface ClientOptions {
   maxRestarts?: number;
   /** Pack the city into a SharedArrayBuffer (Node, cross-origin-isolated pages) instead of transferring a copy. */
   sharedCity?: boolean;
+  /**
+   * A call without an answer after this long means the worker hung or died without an error event
+   * (a browser worker killed for memory, or one that closed itself): it is then treated as a crash.
+   * Loading a city and setting devices get ten times as long. 0 turns it off. Default 30,000 ms.
+   */
+  hangTimeoutMs?: number;
 }
 
 /** Counters of the client's traffic. */
@@ -85,7 +91,9 @@ interface Op {
 interface Generation {
   worker: SpawnedWorker;
   remote: Remote<WorkerApi>;
+  /** Rejects when the worker is gone (crash, hang, terminate): ends every race on its calls. */
   dead: Promise<never>;
+  kill(e: Error): void;
   alive: boolean;
 }
 
@@ -99,6 +107,7 @@ export class SimulationClient {
   private readonly maxInFlight: number;
   private readonly maxRestarts: number;
   private readonly sharedCity: boolean;
+  private readonly hangTimeoutMs: number;
   private gen: Generation;
   private seq = 0;
   private queue: Op[] = [];
@@ -123,6 +132,7 @@ export class SimulationClient {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
     this.maxRestarts = Math.max(0, options.maxRestarts ?? 3);
     this.sharedCity = options.sharedCity ?? false;
+    this.hangTimeoutMs = Math.max(0, options.hangTimeoutMs ?? 30_000);
     this.gen = this.start();
   }
 
@@ -249,6 +259,7 @@ export class SimulationClient {
     this.queue = [];
     for (const op of ops) this.settleFail(op, err);
     this.gen.alive = false;
+    this.gen.kill(err);
     release(this.gen.remote);
     await this.gen.worker.terminate();
   }
@@ -260,11 +271,8 @@ export class SimulationClient {
     let kill!: (e: Error) => void;
     const dead = new Promise<never>((_, reject) => (kill = reject));
     dead.catch(() => {});
-    const gen: Generation = { worker, remote: wrap<WorkerApi>(worker.endpoint), dead, alive: true };
-    worker.onFailure((reason) => {
-      kill(new WorkerCrashedError('simulation worker', reason, 'the call was rejected'));
-      this.crashed(gen, reason);
-    });
+    const gen: Generation = { worker, remote: wrap<WorkerApi>(worker.endpoint), dead, kill, alive: true };
+    worker.onFailure((reason) => this.crashed(gen, reason));
     return gen;
   }
 
@@ -306,7 +314,14 @@ export class SimulationClient {
     const seq = ++this.seq;
     this.inFlight.push(op);
     this.sentOrder.push(op);
-    Promise.race([op.send(gen.remote, seq), gen.dead]).then(
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (this.hangTimeoutMs > 0) {
+      const limit = op.kind === 'load' || op.kind === 'devices' ? 10 * this.hangTimeoutMs : this.hangTimeoutMs;
+      timer = setTimeout(() => {
+        if (!op.settled && gen.alive) this.crashed(gen, `no answer within ${limit} ms: the worker hung or died without an error`);
+      }, limit);
+    }
+    Promise.race([op.send(gen.remote, seq), gen.dead]).finally(() => clearTimeout(timer)).then(
       (value) => {
         if (op.settled || !gen.alive) return;
         op.settled = true;
@@ -399,6 +414,7 @@ export class SimulationClient {
   private crashed(gen: Generation, reason: string): void {
     if (!gen.alive || this.closed) return;
     gen.alive = false;
+    gen.kill(new WorkerCrashedError('simulation worker', reason, 'the call was rejected'));
     release(gen.remote);
     void gen.worker.terminate();
     this.crashesInARow++;

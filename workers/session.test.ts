@@ -227,6 +227,17 @@ describe('SimulationClient in worker_threads', () => {
     expect((await client.workerStats()).loads).toBe(1); // a fresh worker
   });
 
+  it('a worker that hangs (or dies without an error event) is treated as crashed after hangTimeoutMs', async () => {
+    const client = track(createNodeClient({ testHooks: true, hangTimeoutMs: 500 }));
+    await client.loadCity(small, LIGHT);
+    await client.setDevices(smallInv);
+    await expect(client.crashForTest('hang')).rejects.toMatchObject({ name: 'WorkerCrashedError', message: expect.stringMatching(/no answer within 500 ms: the worker hung or died without an error/) });
+    const cam = smallInv.cameras[1];
+    const d = await client.edit({ op: 'move', id: cam.id, xM: cam.xM + 2, yM: cam.yM });
+    expect(d!.applied).toBe(1);
+    expect(client.counters.restarts).toBe(1);
+  });
+
   it('gives up after too many crashes in a row, and says so', async () => {
     const client = track(createNodeClient({ testHooks: true, maxRestarts: 0 }));
     await expect(client.crashForTest('exit')).rejects.toMatchObject({ name: 'WorkerCrashedError', message: expect.stringMatching(/exited with code 70/) });

@@ -3,10 +3,13 @@
  * (not a hang) and that the worker is replaced. Off unless the worker was started with test hooks
  * (Node: `workerData.testHooks`; browser: a worker named `…:test`).
  */
-export type CrashMode = 'throw' | 'exit';
+export type CrashMode = 'throw' | 'exit' | 'hang';
 
 export interface TestHooks {
-  /** Crashes now: 'throw' an uncaught exception a moment later, 'exit' ends the worker at once. Never resolves. */
+  /**
+   * Crashes now: 'throw' an uncaught exception a moment later, 'exit' ends the worker at once (in a
+   * browser `close()`, which fires no event), 'hang' spins forever. Never resolves.
+   */
   crash(mode: CrashMode): Promise<never>;
   /**
    * Crashes when the next call of the API arrives, before it runs (a worker busy in a long synchronous
@@ -22,7 +25,11 @@ export function withTestHooks<T extends object>(api: T, enabled: boolean, exit: 
   };
   const crashNow = (mode: CrashMode) => {
     if (mode === 'exit') exit();
-    else {
+    else if (mode === 'hang') {
+      for (;;) {
+        // spin: only terminate() ends this worker
+      }
+    } else {
       setTimeout(() => {
         throw new Error('simulated worker crash (test hook)');
       }, 0);
@@ -37,7 +44,7 @@ export function withTestHooks<T extends object>(api: T, enabled: boolean, exit: 
               const mode = armed;
               armed = null;
               crashNow(mode);
-              if (mode === 'throw') return new Promise<never>(() => {});
+              if (mode !== 'exit') return new Promise<never>(() => {});
             }
             return (fn as (...a: unknown[]) => unknown)(...args);
           }

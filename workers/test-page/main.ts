@@ -9,6 +9,7 @@ import type { DeviceInventory, Edit } from '../../sim-core/session/devices.ts';
 import type { JobParams } from '../../sim-core/session/jobs.ts';
 import type { SessionOptions } from '../../sim-core/session/session.ts';
 import { canShareMemory, createBrowserClient, createBrowserPool } from '../browser.ts';
+import type { CrashMode } from '../test-hooks.ts';
 
 export interface ErrorInfo {
   name: string;
@@ -28,8 +29,8 @@ const api = {
   isolated: canShareMemory(),
 
   /** Loads a city, sets the devices, applies the batches, optionally crashes the worker once and edits again. */
-  async runSession(req: { cityUrl: string; options: SessionOptions; inventory?: DeviceInventory; batches: Edit[][]; crashThenEdit?: Edit }) {
-    const client = createBrowserClient({ testHooks: true });
+  async runSession(req: { cityUrl: string; options: SessionOptions; inventory?: DeviceInventory; batches: Edit[][]; crashThenEdit?: Edit; crashMode?: CrashMode; hangTimeoutMs?: number }) {
+    const client = createBrowserClient({ testHooks: true, hangTimeoutMs: req.hangTimeoutMs });
     try {
       const deltas: number[] = [];
       client.onDelta((d) => deltas.push(d.seq));
@@ -39,7 +40,7 @@ const api = {
       let crash: ErrorInfo | null = null;
       let lost: ErrorInfo | null = null;
       if (req.crashThenEdit) {
-        const c = client.crashForTest('throw').catch(errorInfo);
+        const c = client.crashForTest(req.crashMode ?? 'throw').catch(errorInfo);
         const l = client.edit(req.crashThenEdit).catch(errorInfo);
         crash = (await c) as ErrorInfo;
         lost = (await l) as ErrorInfo;
