@@ -7,6 +7,11 @@
  * - `GET /api/city` — the city as a cim-twin city file (docs/city-format.md), serialised once and
  *   cached, gzipped when the client accepts it, with an ETag.
  * - `GET /api/city/summary` — {@link summarizeCity} of the same city.
+ * - `GET /tiles/<name>/tileset.json`, `GET /tiles/<name>/content/<file>.glb` — 3D Tiles 1.1 tilesets
+ *   (tiles/, docs/tiles.md). `city` is the served city's, built incrementally into a cache folder
+ *   when the server starts listening (or on its first request); other names are prebuilt folders
+ *   given in {@link AppOptions.tilesets}. tileset.json: `application/json`, `no-cache` + ETag;
+ *   content named by its hash: `model/gltf-binary`, immutable for a year.
  * - everything else — the built viewer (`dist/viewer`) as static files.
  *
  * Errors always answer `{error, message, statusCode}`; server faults are logged and answered with a
@@ -15,8 +20,8 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +32,7 @@ import { cityFromGeoJSON, cityToGeoJSON } from '../sim-core/cim/city-file.ts';
 import { generateDefaultCity } from '../sim-core/cim/demo/index.ts';
 import { summarizeCity, type CitySummary } from '../sim-core/cim/summary.ts';
 import type { City } from '../sim-core/cim/types.ts';
+import { CONTENT_DIR, TILESET_FILE, writeTileset, type WriteResult } from '../tiles/write.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -47,6 +53,20 @@ export interface AppOptions {
   staticDir?: string | false;
   /** Fastify's pino logger: `false` (default) for none. */
   logger?: boolean | { level: string };
+  /**
+   * Folder for the served city's tileset (`/tiles/city/`); default `.cache/tiles/default` for the
+   * default city, `.cache/tiles/<file name>-<hash of its path>` for a city file, and none (`false`)
+   * for a city given as an object (tests give a folder of their own). `false`: serve no city tileset.
+   */
+  tilesCacheDir?: string | false;
+  /** Prebuilt tileset folders (written by `cimtwin tiles`) served as `/tiles/<name>/`. */
+  tilesets?: Record<string, string>;
+}
+
+/** The served city's tileset once built. */
+export interface CityTileset {
+  dir: string;
+  result: WriteResult;
 }
 
 /** The served city in every form the routes need, made once. */
@@ -67,7 +87,25 @@ declare module 'fastify' {
     cityPayload(): Promise<CityPayload>;
     /** True when the built viewer's index.html was found and is served at `/`. */
     viewerBuilt: boolean;
+    /** Builds (once; incrementally against the cache folder) and returns the served city's tileset. */
+    cityTileset(): Promise<CityTileset>;
   }
+}
+
+/** Where the served city's tiles are cached by default (gitignored). */
+export const TILES_CACHE_ROOT = join(REPO_ROOT, '.cache', 'tiles');
+/** Name of the served city's tileset under `/tiles/`. */
+export const CITY_TILESET = 'city';
+/** Content files written by tiles/ carry their input hash: `<level>-<x>-<y>-<16 hex>.glb`. */
+const HASHED_CONTENT = /^\d+-\d+-\d+-([0-9a-f]{16})\.glb$/;
+const SAFE_CONTENT = /^[\w.-]+\.glb$/;
+
+function defaultTilesDir(options: AppOptions): string | false {
+  if (options.city !== undefined) return false;
+  if (options.cityFile === undefined) return join(TILES_CACHE_ROOT, 'default');
+  const abs = resolve(options.cityFile);
+  const base = abs.split(/[\\/]/).pop()?.replace(/[^\w.-]/g, '_') ?? 'city';
+  return join(TILES_CACHE_ROOT, `${base}-${createHash('sha1').update(abs).digest('hex').slice(0, 10)}`);
 }
 
 /** True when `staticDir` holds a built viewer (its index.html). */
@@ -250,6 +288,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
 
   app.get('/api/city/summary', { schema: { response: { 200: summarySchema, ...errorResponses } } }, async () => (await app.cityPayload()).summary);
 
+  registerTiles(app, options);
+
   const staticDir = options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir;
   app.decorate('viewerBuilt', staticDir !== false && isViewerBuilt(staticDir));
   if (app.viewerBuilt && staticDir !== false) {
@@ -259,4 +299,75 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   }
 
   return app;
+}
+
+/** The `/tiles/` routes and the served city's tileset build (see the module doc). */
+function registerTiles(app: FastifyInstance, options: AppOptions): void {
+  const cityDir = options.tilesCacheDir === undefined ? defaultTilesDir(options) : options.tilesCacheDir;
+  let building: Promise<CityTileset> | undefined;
+  app.decorate('cityTileset', () => {
+    if (cityDir === false) return Promise.reject(new Error('this server serves no city tileset'));
+    // One build at a time; a failure is not cached, so the next request tries again.
+    building ??= app.cityPayload().then(async (p) => ({ dir: cityDir, result: await writeTileset(cityDir, { city: p.city }) }));
+    building.catch(() => {
+      building = undefined;
+    });
+    return building;
+  });
+  if (cityDir !== false) {
+    // Build as soon as the server listens, so that the first viewer does not wait for it.
+    app.addHook('onListen', async () => {
+      app.cityTileset().then(
+        (t) => app.log.info({ tiles: t.result.tiles, written: t.result.written, reused: t.result.reused, ms: Math.round(t.result.totalMs) }, 'city tileset ready'),
+        (err: unknown) => app.log.error({ err }, 'city tileset build failed'),
+      );
+    });
+  }
+  const dirOf = async (name: string): Promise<string | null> => {
+    if (name === CITY_TILESET && cityDir !== false) return (await app.cityTileset()).dir;
+    return options.tilesets && Object.hasOwn(options.tilesets, name) ? resolve(options.tilesets[name]) : null;
+  };
+  const params = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[\\w-]+$' } } } as const;
+
+  app.get<{ Params: { name: string } }>('/tiles/:name/tileset.json', { schema: { params, response: errorResponses } }, async (request, reply) => {
+    const dir = await dirOf(request.params.name);
+    if (!dir) return sendError(reply, 404, `no tileset named '${request.params.name}'`);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, TILESET_FILE));
+    } catch {
+      return sendError(reply, 404, `tileset '${request.params.name}' has no ${TILESET_FILE}`);
+    }
+    const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
+    // Short-lived: it changes whenever the city is rebuilt; clients revalidate with the ETag.
+    reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'Accept-Encoding').type('application/json');
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    if (acceptsGzip(request.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(await gzipAsync(bytes, { level: 6 }));
+    return reply.send(bytes);
+  });
+
+  app.get<{ Params: { name: string; file: string } }>(
+    '/tiles/:name/content/:file',
+    { schema: { params: { ...params, required: ['name', 'file'], properties: { ...params.properties, file: { type: 'string' } } }, response: errorResponses } },
+    async (request, reply) => {
+      const { name, file } = request.params;
+      if (!SAFE_CONTENT.test(file)) return sendError(reply, 404, `no tile content ${file}`);
+      const dir = await dirOf(name);
+      if (!dir) return sendError(reply, 404, `no tileset named '${name}'`);
+      const path = join(dir, CONTENT_DIR, file);
+      let size: number, mtimeMs: number;
+      try {
+        ({ size, mtimeMs } = await stat(path));
+      } catch {
+        return sendError(reply, 404, `tileset '${name}' has no content ${file}`);
+      }
+      const hashed = HASHED_CONTENT.exec(file);
+      // Our content files are named by the hash of what they are made from: they never change.
+      const etag = hashed ? `"${hashed[1]}"` : `"${size.toString(36)}-${Math.round(mtimeMs).toString(36)}"`;
+      reply.header('etag', etag).header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache').type('model/gltf-binary');
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      reply.header('content-length', size);
+      return reply.send(createReadStream(path));
+    },
+  );
 }
