@@ -32,6 +32,7 @@ import { cityFromGeoJSON, cityToGeoJSON } from '../sim-core/cim/city-file.ts';
 import { generateDefaultCity } from '../sim-core/cim/demo/index.ts';
 import { summarizeCity, type CitySummary } from '../sim-core/cim/summary.ts';
 import type { City } from '../sim-core/cim/types.ts';
+import { apiPlugin, registerOpenApi, type ApiOptions } from './routes/index.ts';
 import { CONTENT_DIR, TILESET_FILE, writeTileset, type WriteResult } from '../tiles/write.ts';
 
 const gzipAsync = promisify(gzip);
@@ -53,6 +54,8 @@ export interface AppOptions {
   staticDir?: string | false;
   /** Fastify's pino logger: `false` (default) for none. */
   logger?: boolean | { level: string };
+  /** The API (users, cities, scenarios, jobs, reports; server/routes/index.ts): registered when given. */
+  api?: ApiOptions;
   /**
    * Folder for the served city's tileset (`/tiles/city/`); default `.cache/tiles/default` for the
    * default city, `.cache/tiles/<file name>-<hash of its path>` for a city file, and none (`false`)
@@ -216,7 +219,9 @@ function sendError(reply: FastifyReply, statusCode: number, message: string) {
 
 /** Builds the app (not listening). See the module doc for the routes. */
 export function buildApp(options: AppOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  // Opening a new PGlite data directory (initdb) can take 20 s on a busy 2-core machine.
+  const app = Fastify({ logger: options.logger ?? false, pluginTimeout: 120_000 });
+  registerOpenApi(app);
 
   const loadCity: () => Promise<City> =
     options.city === undefined
@@ -289,6 +294,8 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   app.get('/api/city/summary', { schema: { response: { 200: summarySchema, ...errorResponses } } }, async () => (await app.cityPayload()).summary);
 
   registerTiles(app, options);
+
+  if (options.api) app.register(apiPlugin, { ...options.api, city: async () => (await app.cityPayload()).city });
 
   const staticDir = options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir;
   app.decorate('viewerBuilt', staticDir !== false && isViewerBuilt(staticDir));
