@@ -2,13 +2,16 @@
  * Cesium primitives for a cim-twin city file (docs/city-format.md): extruded buildings coloured by use
  * (one batched primitive), and a plain ground layer: a ground plate under the city, key public areas
  * as translucent polygons by category, roads as lines coloured by class. Everything is batched: a city
- * of 15,000 buildings is four primitives, not thousands of entities.
+ * of 15,000 buildings is four primitives, not thousands of entities. With `{ buildings: false }` the
+ * buildings are left to the 3D Tiles tileset (buildings-tileset.ts) and only measured here (count,
+ * extent for the ground plate and the camera).
  */
 import {
   ArcType,
   BoundingSphere,
   Cartesian3,
   ColorGeometryInstanceAttribute,
+  Ellipsoid,
   Color,
   ComponentDatatype,
   Geometry,
@@ -34,9 +37,16 @@ const ROAD_HEIGHT_M = 0.6;
 /** Margin of the ground plate around the city when the city has no scope polygon, metres. */
 const GROUND_MARGIN_M = 150;
 
+/** Options of {@link createCityLayers}. */
+export interface CityLayerOptions {
+  /** Mesh the buildings into a primitive (default true); false when they come from a tileset. */
+  buildings?: boolean;
+}
+
 /** The primitives made for one city, and what the page needs to know about them. */
 export interface CityLayers {
-  buildings: Primitive;
+  /** Null when the buildings were not meshed ({@link CityLayerOptions.buildings} false). */
+  buildings: Primitive | null;
   ground: Primitive;
   keyAreas: Primitive | null;
   roads: Primitive | null;
@@ -81,7 +91,10 @@ function meshPrimitive(mesh: MeshArrays, appearance: PerInstanceColorAppearance)
 }
 
 /** Makes the primitives for a city file. They are not yet added to a scene. */
-export function createCityLayers(city: CityFeatureCollection): CityLayers {
+export function createCityLayers(city: CityFeatureCollection, options: CityLayerOptions = {}): CityLayers {
+  const withBuildings = options.buildings !== false;
+  let buildingCount = 0;
+  let maxRoofM = 0;
   const origin = city.cimtwin.origin;
   const buildingMesh = new MeshBuilder(origin);
   const groundMesh = new MeshBuilder(origin);
@@ -100,8 +113,10 @@ export function createCityLayers(city: CityFeatureCollection): CityLayers {
         const roofM = Number(props.roofM);
         const baseM = Number(props.baseM ?? 0);
         const useKey = buildingUseKey(props.use);
-        if (rings && roofM > baseM && buildingMesh.addPrism(rings, baseM, roofM, BUILDING_USE_COLORS[useKey])) {
+        if (rings && roofM > baseM && (!withBuildings || buildingMesh.addPrism(rings, baseM, roofM, BUILDING_USE_COLORS[useKey]))) {
           uses.add(useKey);
+          buildingCount++;
+          maxRoofM = Math.max(maxRoofM, roofM);
           for (const p of rings[0]) {
             if (p[0] < west) west = p[0];
             if (p[0] > east) east = p[0];
@@ -149,7 +164,7 @@ export function createCityLayers(city: CityFeatureCollection): CityLayers {
   }
 
   const buildings = buildingMesh.finish();
-  if (buildings.featureCount === 0) throw new Error('the city has no drawable buildings');
+  if (buildingCount === 0) throw new Error('the city has no drawable buildings');
   if (!hasScopePlate) {
     // A rectangle around the buildings, with a margin.
     const mLat = GROUND_MARGIN_M / 111_320;
@@ -158,16 +173,20 @@ export function createCityLayers(city: CityFeatureCollection): CityLayers {
   }
   const areas = areaMesh.finish();
   return {
-    buildings: meshPrimitive(buildings, new PerInstanceColorAppearance({ flat: false, translucent: false, closed: true })),
+    buildings: withBuildings ? meshPrimitive(buildings, new PerInstanceColorAppearance({ flat: false, translucent: false, closed: true })) : null,
     ground: meshPrimitive(groundMesh.finish(), new PerInstanceColorAppearance({ flat: true, translucent: false })),
     keyAreas: areas.featureCount ? meshPrimitive(areas, new PerInstanceColorAppearance({ flat: true, translucent: true })) : null,
     roads: roadInstances.length
       ? new Primitive({ geometryInstances: roadInstances, appearance: new PolylineColorAppearance({ translucent: false }), allowPicking: false })
       : null,
-    buildingCount: buildings.featureCount,
+    buildingCount,
     skippedBuildings: skipped,
     usesPresent: Object.keys(BUILDING_USE_COLORS).filter((u) => uses.has(u)),
-    boundingSphere: BoundingSphere.fromVertices(buildings.positionsM as unknown as number[]),
+    boundingSphere: withBuildings
+      ? BoundingSphere.fromVertices(buildings.positionsM as unknown as number[])
+      : BoundingSphere.fromPoints(
+          [west, east].flatMap((lon) => [south, north].flatMap((lat) => [0, maxRoofM].map((h) => Cartesian3.fromDegrees(lon, lat, h, Ellipsoid.WGS84)))),
+        ),
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * The minimal offline viewer: CesiumJS without ion (no token, no ion imagery or terrain, no
  * geocoder), Natural Earth II imagery bundled with Cesium on the bare ellipsoid, and the served city
- * (`GET /api/city`) drawn on a ground layer of its own: buildings extruded and coloured by use, roads
- * by class, key public areas. The camera flies to the city; `window.__cimtwin` reports readiness.
+ * (`GET /api/city`) drawn on a ground layer of its own: roads by class, key public areas; the
+ * buildings streamed from the city's 3D Tiles 1.1 tileset (`/tiles/city/tileset.json`), coloured by
+ * use or height, and pickable (a click shows the building's metadata). The camera flies to the
+ * city; `window.__cimtwin` reports readiness.
  */
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import './style.css';
@@ -19,12 +21,14 @@ import {
   Matrix4,
   TileMapServiceImageryProvider,
   Cartesian3,
+  type Cesium3DTileset,
   type Scene,
 } from 'cesium';
 import type { CityFeatureCollection } from '../sim-core/cim/city-file.ts';
 import { ROAD_CLASSES } from '../sim-core/cim/types.ts';
 import { createCityLayers, layerPrimitives, type CityLayers } from './city-layers.ts';
 import { BUILDING_USE_COLORS, KEY_AREA_COLOR, ROAD_CLASS_COLORS, type Rgba } from './palette.ts';
+import { HEIGHT_CLASSES, buildingStyle, enablePicking, loadBuildingsTileset, renderBuildingPanel, type ColourMode, type PickedBuilding } from './buildings-tileset.ts';
 import './hooks.ts';
 import { initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from './i18n.ts';
 
@@ -80,9 +84,19 @@ function swatch(rgba: Rgba, line = false): HTMLElement {
   return el;
 }
 
-function renderLegend(layers: CityLayers): void {
+let colourMode: ColourMode = 'use';
+
+function renderLegend(layers: CityLayers, onColourMode?: (mode: ColourMode) => void): void {
   const legend = byId('legend');
   legend.replaceChildren();
+  if (onColourMode) {
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.id = 'colour-toggle';
+    toggle.textContent = t(colourMode === 'use' ? 'legend.byHeight' : 'legend.byUse');
+    toggle.addEventListener('click', () => onColourMode(colourMode === 'use' ? 'height' : 'use'));
+    legend.append(toggle);
+  }
   const section = (titleKey: string, rows: [Rgba, string, boolean][]) => {
     const h = document.createElement('h2');
     h.textContent = t(titleKey);
@@ -95,7 +109,18 @@ function renderLegend(layers: CityLayers): void {
       legend.append(row);
     }
   };
-  section('legend.uses', layers.usesPresent.map((u) => [BUILDING_USE_COLORS[u], `use.${u}`, false]));
+  if (colourMode === 'height') {
+    const h = document.createElement('h2');
+    h.textContent = t('legend.heights');
+    legend.append(h);
+    for (const c of HEIGHT_CLASSES) {
+      const row = document.createElement('div');
+      const label = document.createElement('span');
+      label.textContent = t('legend.heightFrom', { value: c.fromM });
+      row.append(swatch(c.rgba), label);
+      legend.append(row);
+    }
+  } else section('legend.uses', layers.usesPresent.map((u) => [BUILDING_USE_COLORS[u], `use.${u}`, false]));
   if (layers.roads) section('legend.roads', ROAD_CLASSES.map((c) => [ROAD_CLASS_COLORS[c], `road.${c}`, true]));
   if (layers.keyAreas) section('legend.ground', [[KEY_AREA_COLOR, 'legend.keyArea', false]]);
   legend.hidden = false;
@@ -129,13 +154,34 @@ function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
-/** Resolves after the first rendered frame in which every primitive is ready. */
-function whenDrawn(scene: Scene, layers: CityLayers): Promise<void> {
+/** Resolves after the first rendered frame in which every primitive is ready and the tileset's root content has loaded. */
+function whenDrawn(scene: Scene, layers: CityLayers, tileset: Cesium3DTileset): Promise<void> {
   const primitives = layerPrimitives(layers);
+  let rootLoaded = false;
+  const removeLoad = tileset.tileLoad.addEventListener((tile) => {
+    if (tile === tileset.root) rootLoaded = true;
+  });
   return new Promise((resolve) => {
     const remove = scene.postRender.addEventListener(() => {
-      if (hooks.timings.firstBuildingFrameMs === undefined && layers.buildings.ready) hooks.timings.firstBuildingFrameMs = performance.now();
-      if (primitives.every((p) => p.ready)) {
+      if (hooks.timings.firstBuildingFrameMs === undefined && rootLoaded) hooks.timings.firstBuildingFrameMs = performance.now();
+      if (rootLoaded && primitives.every((p) => p.ready)) {
+        remove();
+        removeLoad();
+        resolve();
+      } else scene.requestRender();
+    });
+    scene.requestRender();
+  });
+}
+
+/** Resolves after a rendered frame in which every tile the view needs is loaded (full detail for the view). */
+function whenTilesLoaded(scene: Scene, tileset: Cesium3DTileset): Promise<void> {
+  return new Promise((resolve) => {
+    let frames = 0;
+    const remove = scene.postRender.addEventListener(() => {
+      frames++;
+      // a frame or two first, so that the tileset has seen the new view before it says "loaded"
+      if (frames > 2 && tileset.tilesLoaded) {
         remove();
         resolve();
       } else scene.requestRender();
@@ -162,28 +208,87 @@ async function start(): Promise<void> {
   byId('language-toggle').addEventListener('click', () => void toggleLanguage());
 
   const cityPromise = fetchCity();
+  const tilesetPromise = loadBuildingsTileset();
   const widget = createWidget();
   const city = await cityPromise;
   hooks.timings.cityFetchedMs = performance.now();
   setStatus('status.building');
   await nextPaint(); // let the status show before the mesh work holds the thread
-  const layers = createCityLayers(city);
+  const layers = createCityLayers(city, { buildings: false });
   hooks.timings.meshBuiltMs = performance.now();
   for (const p of layerPrimitives(layers)) widget.scene.primitives.add(p);
-  renderCityText(city, layers.buildingCount);
-  renderLegend(layers);
+  const { tileset, buildingCount } = await tilesetPromise;
+  hooks.timings.tilesetLoadedMs = performance.now();
+  widget.scene.primitives.add(tileset);
+
+  const areaNames = new Map<string, string>();
+  for (const f of city.features) if (f.properties?.layer === 'key-area' && typeof f.properties.name === 'string') areaNames.set(String(f.id), f.properties.name);
+  const panel = byId('building-panel');
+  let picked: PickedBuilding | null = null;
+  const showPicked = (b: PickedBuilding | null) => {
+    picked = b;
+    hooks.picked = b;
+    renderBuildingPanel(panel, b, (id) => areaNames.get(id) ?? null);
+  };
+  panel.addEventListener('close', () => showPicked(null));
+  enablePicking(widget.scene, (b) => showPicked(b));
+
+  const setColourMode = (mode: ColourMode) => {
+    colourMode = mode;
+    tileset.style = buildingStyle(mode);
+    renderLegend(layers, setColourMode);
+    widget.scene.requestRender();
+  };
+  renderCityText(city, buildingCount);
+  renderLegend(layers, setColourMode);
   onLanguageChanged(() => {
     translatePage();
-    renderCityText(city, layers.buildingCount);
-    renderLegend(layers);
+    renderCityText(city, buildingCount);
+    renderLegend(layers, setColourMode);
+    if (picked) showPicked(picked);
   });
 
-  await Promise.all([whenDrawn(widget.scene, layers), flyToCity(widget, layers)]);
+  await Promise.all([whenDrawn(widget.scene, layers, tileset), flyToCity(widget, layers)]);
+  await whenTilesLoaded(widget.scene, tileset);
+  hooks.timings.fullDetailMs = performance.now();
   setStatus(null);
   widget.scene.requestRender();
-  hooks.buildingCount = layers.buildingCount;
+  installMeasuringHooks(widget, layers, tileset);
+  hooks.buildingCount = buildingCount;
   hooks.timings.readyMs = performance.now();
   hooks.ready = true;
+}
+
+/** `window.__cimtwin.lookAt` and `.orbit`: camera moves for browser tests and the bench. */
+function installMeasuringHooks(widget: CesiumWidget, layers: CityLayers, tileset: Cesium3DTileset): void {
+  const { scene, camera } = widget;
+  hooks.lookAt = (lonDeg, latDeg, heightM, rangeM, pitchDeg = -89.9) => {
+    camera.lookAt(Cartesian3.fromDegrees(lonDeg, latDeg, heightM), new HeadingPitchRange(0, CesiumMath.toRadians(pitchDeg), rangeM));
+    camera.lookAtTransform(Matrix4.IDENTITY);
+    return whenTilesLoaded(scene, tileset);
+  };
+  hooks.orbit = (seconds, degPerS = 30) => {
+    const sphere = layers.boundingSphere;
+    const range = Math.max(sphere.radius * 0.9, 500);
+    const pitch = CesiumMath.toRadians(-35);
+    scene.requestRenderMode = false;
+    const start = performance.now();
+    let frames = 0;
+    return new Promise((resolve) => {
+      const remove = scene.postRender.addEventListener(() => {
+        const elapsedS = (performance.now() - start) / 1000;
+        if (elapsedS >= seconds) {
+          remove();
+          camera.lookAtTransform(Matrix4.IDENTITY);
+          scene.requestRenderMode = true;
+          resolve({ frames, seconds: elapsedS, fps: frames / elapsedS });
+          return;
+        }
+        frames++;
+        camera.lookAt(sphere.center, new HeadingPitchRange(CesiumMath.toRadians(degPerS * elapsedS), pitch, range));
+      });
+    });
+  };
 }
 
 start().catch((e: unknown) => {
