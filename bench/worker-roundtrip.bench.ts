@@ -12,6 +12,10 @@
  * coverage, though a camera move does not touch it). Moves: seeded moves of surveillance cameras by up to
  * ±15 m with a new heading; 50 untimed warm-up moves, then `MOVES` timed ones, one after another.
  *
+ * Second part (skip with --no-pool): the worker pool on a full recomputation — the SS-RSRP raster of the
+ * city's 5G cells over its 城区 scope at 10 m (job `nr5g-raster`), against the same raster computed in
+ * this thread; first run (each worker prepares its model and sample set) and second run (prepared).
+ *
  * Last results: see docs/workers.md.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -25,10 +29,13 @@ import { inventoryFromCity, type DeviceInventory } from '../sim-core/session/dev
 import { SimulationSession } from '../sim-core/session/session.ts';
 import type { WorkersTestApi } from '../workers/test-page/main.ts';
 import { buildTestPage, serveTestPage } from '../workers/test-page/server.ts';
-import { createNodeClient } from '../workers/node.ts';
+import { nr5gRasterModel } from '../sim-core/session/jobs.ts';
+import { PrismIndex } from '../sim-core/spatial/prism-index.ts';
+import { createNodeClient, createNodePool } from '../workers/node.ts';
 
 const QUICK = process.argv.includes('--quick');
 const BROWSER = !process.argv.includes('--no-browser');
+const POOL = !process.argv.includes('--no-pool');
 const MOVES = QUICK ? 200 : 500;
 const WARMUP = 50;
 const GOAL_MS = 16;
@@ -174,4 +181,32 @@ try {
   }
 } finally {
   await server?.close();
+}
+
+if (POOL) {
+  const params = { cellM: 10 };
+  t = performance.now();
+  const { model, set } = nr5gRasterModel(city, PrismIndex.fromBuildings(city.buildings), params);
+  model.compute();
+  const tThread = performance.now() - t;
+  const pool = createNodePool();
+  try {
+    const key = await pool.loadCity(city);
+    const runs: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      t = performance.now();
+      const r = await pool.run('nr5g-raster', key, params);
+      runs.push(performance.now() - t);
+      for (let i = 0; i < set.count; i++) {
+        const a = r.rsrpDbm[i], b = set.rsrpDbm[i];
+        if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) throw new Error(`pool raster differs from the in-thread raster at sample ${i}`);
+      }
+    }
+    console.log(`
+--- pool: 5G SS-RSRP raster, ${full.cells.length} cells, ${params.cellM} m grid over the 城区 scope, ${set.count} samples (${set.active.reduce((a, b) => a + b, 0)} outdoor in scope)`);
+    console.log(`peer: one thread (model, samples, compute)   ${ms(tThread)} ms`);
+    console.log(`pool of ${pool.size} worker_threads: first run ${ms(runs[0])} ms (${(tThread / runs[0]).toFixed(2)}×), prepared ${ms(runs[1])} ms (${(tThread / runs[1]).toFixed(2)}×); identical rasters`);
+  } finally {
+    await pool.terminate();
+  }
 }

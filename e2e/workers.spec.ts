@@ -9,14 +9,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { generateDefaultCity } from '../sim-core/cim/demo/index.ts';
 import { packCity } from '../sim-core/cim/transfer.ts';
 import type { City } from '../sim-core/cim/types.ts';
-import type { CameraSpec } from '../sim-core/coverage/camera.ts';
-import { mulberry32 } from '../sim-core/random.ts';
 import { inventoryFromCity, type DeviceInventory, type Edit } from '../sim-core/session/devices.ts';
 import { nr5gRasterModel } from '../sim-core/session/jobs.ts';
-import { SimulationSession, type SessionOptions, type SessionSnapshotBody } from '../sim-core/session/session.ts';
+import type { SessionOptions } from '../sim-core/session/session.ts';
 import { PrismIndex } from '../sim-core/spatial/prism-index.ts';
 import type { WorkersTestApi } from '../workers/test-page/main.ts';
 import { buildTestPage, serveTestPage, type TestPageServer } from '../workers/test-page/server.ts';
+import { cameraCopies, expectedSnapshot, seededEdits, withoutSeq } from '../workers/test-support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -55,37 +54,19 @@ function evaluate<K extends keyof WorkersTestApi>(page: Page, name: K, req: unkn
   return page.evaluate(({ name, req }) => (window as unknown as { cimtwinWorkers: Record<string, (r: unknown) => unknown> }).cimtwinWorkers[name](req), { name, req }) as never;
 }
 
-function expected(options: SessionOptions, batches: Edit[][]): SessionSnapshotBody {
-  const s = new SimulationSession(city, options);
-  s.setDevices(inv);
-  for (const b of batches) s.edit(b);
-  return s.snapshot();
-}
-
-const withoutSeq = <T extends { seq: number }>({ seq: _seq, ...rest }: T) => rest;
-
-function seededEdits(n: number, seed: number): Edit[] {
-  const rnd = mulberry32(seed);
-  return Array.from({ length: n }, (): Edit => {
-    const c = inv.cameras[Math.floor(rnd() * inv.cameras.length)];
-    const r = rnd();
-    if (r < 0.5) return { op: 'move', id: c.id, xM: c.xM + (rnd() - 0.5) * 30, yM: c.yM + (rnd() - 0.5) * 30 };
-    if (r < 0.8) return { op: 'rotate', id: c.id, headingDeg: rnd() * 360 };
-    return { op: 'health', id: c.id, healthy: rnd() < 0.5 };
-  });
-}
+const expected = (options: SessionOptions, batches: Edit[][]) => expectedSnapshot(city, options, inv, batches);
 
 test('a session in a Web Worker gives what sim-core gives in Node; a crash rejects the pending calls and the next call works', async ({ page }) => {
   const aborted = await open(page, 'plain');
   const cells = inv.cells.filter((c) => c.healthy);
   const batches: Edit[][] = [
-    seededEdits(10, 5),
+    seededEdits(inv, 10, 5),
     [
       { op: 'move', id: cells[0].id, xM: cells[0].xM + 50, yM: cells[0].yM },
       { op: 'retune', id: cells[1].id, cell: { txPowerDbm: 37 } },
       { op: 'health', id: cells[2].id, healthy: false },
     ],
-    seededEdits(6, 6),
+    seededEdits(inv, 6, 6),
   ];
   const cam = inv.cameras[2];
   const after: Edit = { op: 'move', id: cam.id, xM: cam.xM + 4, yM: cam.yM - 4 };
@@ -122,20 +103,12 @@ test('a drag of 40 positions in the browser computes two batches and ends where 
   expect(withoutSeq(r.final)).toEqual(expected(LIGHT, [[{ op: 'move', id: cam.id, xM, yM }]]));
 });
 
-function copies(n: number): CameraSpec[] {
-  const rnd = mulberry32(9);
-  return Array.from({ length: n }, (_, k) => {
-    const c = inv.cameras[k % inv.cameras.length];
-    return { ...c, id: `copy-${k}`, xM: c.xM + (rnd() - 0.5) * 40, yM: c.yM + (rnd() - 0.5) * 40 };
-  });
-}
-
 for (const mode of ['coi', 'plain'] as const) {
   test(`pool in Web Workers (${mode === 'coi' ? 'cross-origin isolated: shared memory' : 'not isolated: transferred copies'}): raster equals Node, cancellation works`, async ({ page }) => {
     await open(page, mode);
     expect(await page.evaluate(() => (window as unknown as { cimtwinWorkers: WorkersTestApi }).cimtwinWorkers.isolated)).toBe(mode === 'coi');
     const params = { cellM: 40 };
-    const r = await evaluate(page, 'runPool', { cityUrl: 'data/small.bin', params, cancelParams: { cameras: copies(8000), coverage: { gridM: 4 } } });
+    const r = await evaluate(page, 'runPool', { cityUrl: 'data/small.bin', params, cancelParams: { cameras: cameraCopies(inv.cameras, 8000, 9), coverage: { gridM: 4 } } });
     expect(r.shared).toBe(mode === 'coi');
     const { model, set } = nr5gRasterModel(city, PrismIndex.fromBuildings(city.buildings), params);
     model.compute();

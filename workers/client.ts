@@ -23,7 +23,7 @@
  *   it was confirmed before the crash (edits not yet confirmed are lost and their calls rejected). After
  *   `maxRestarts` crashes in a row the client gives up and says so on every call.
  */
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { transfer, type Remote } from 'comlink';
 import { isPackedCity, packCity, unpackCity } from '../sim-core/cim/transfer.ts';
 import type { City } from '../sim-core/cim/types.ts';
 import type { SessionApi, SessionDelta, SessionSnapshot, SessionStats } from '../sim-core/session/api.ts';
@@ -31,7 +31,7 @@ import { coalesceInto, DeviceSet, EditError, editDeviceId, inventoryFromCity, ty
 import type { SessionInfo, SessionOptions } from '../sim-core/session/session.ts';
 import { ResultView } from '../sim-core/session/view.ts';
 import { ClosedError, WorkerCrashedError } from './errors.ts';
-import type { SpawnedWorker, SpawnWorker } from './host.ts';
+import { connect, releaseRemote, type Connection, type SpawnWorker } from './host.ts';
 import type { CrashMode, TestHooks } from './test-hooks.ts';
 
 type WorkerApi = SessionApi & TestHooks;
@@ -88,14 +88,7 @@ interface Op {
   value?: unknown;
 }
 
-interface Generation {
-  worker: SpawnedWorker;
-  remote: Remote<WorkerApi>;
-  /** Rejects when the worker is gone (crash, hang, terminate): ends every race on its calls. */
-  dead: Promise<never>;
-  kill(e: Error): void;
-  alive: boolean;
-}
+type Generation = Connection<WorkerApi>;
 
 /** See the module doc. */
 export class SimulationClient {
@@ -260,20 +253,14 @@ export class SimulationClient {
     for (const op of ops) this.settleFail(op, err);
     this.gen.alive = false;
     this.gen.kill(err);
-    release(this.gen.remote);
+    releaseRemote(this.gen.remote);
     await this.gen.worker.terminate();
   }
 
   // ------------------------------------------------------------------------------------------
 
   private start(): Generation {
-    const worker = this.spawn();
-    let kill!: (e: Error) => void;
-    const dead = new Promise<never>((_, reject) => (kill = reject));
-    dead.catch(() => {});
-    const gen: Generation = { worker, remote: wrap<WorkerApi>(worker.endpoint), dead, kill, alive: true };
-    worker.onFailure((reason) => this.crashed(gen, reason));
-    return gen;
+    return connect<WorkerApi>(this.spawn, (gen, reason) => this.crashed(gen, reason));
   }
 
   private city(): City {
@@ -415,7 +402,7 @@ export class SimulationClient {
     if (!gen.alive || this.closed) return;
     gen.alive = false;
     gen.kill(new WorkerCrashedError('simulation worker', reason, 'the call was rejected'));
-    release(gen.remote);
+    releaseRemote(gen.remote);
     void gen.worker.terminate();
     this.crashesInARow++;
     const ops = [...this.inFlight, ...this.queue];
@@ -449,13 +436,5 @@ export class SimulationClient {
       this.call<SessionInfo>({ kind: 'load', internal: true, send: (r) => r.load(this.transferable(packed), options) }, { front: true, defer: true }).catch(ignore);
     }
     this.pump();
-  }
-}
-
-function release(remote: Remote<WorkerApi>): void {
-  try {
-    remote[releaseProxy]();
-  } catch {
-    // the endpoint is already gone
   }
 }

@@ -8,10 +8,10 @@ import { generateDefaultCity } from '../sim-core/cim/demo/index.ts';
 import type { City } from '../sim-core/cim/types.ts';
 import { camerasFromDevices, type CameraSpec } from '../sim-core/coverage/camera.ts';
 import { CoverageSession } from '../sim-core/coverage/session.ts';
-import { mulberry32 } from '../sim-core/random.ts';
 import { nr5gRasterModel } from '../sim-core/session/jobs.ts';
 import { PrismIndex } from '../sim-core/spatial/prism-index.ts';
 import { createNodePool, type Progress, type WorkerPool } from './node.ts';
+import { cameraCopies } from './test-support.ts';
 
 let city: City;
 let cameras: CameraSpec[];
@@ -25,11 +25,7 @@ const COVERAGE = { gridM: 4 };
 beforeAll(async () => {
   city = generateDefaultCity({ scale: 0.1 });
   cameras = camerasFromDevices(city.devices);
-  const rnd = mulberry32(3);
-  many = Array.from({ length: 20_000 }, (_, k) => {
-    const c = cameras[k % cameras.length];
-    return { ...c, id: `copy-${k}`, xM: c.xM + (rnd() - 0.5) * 40, yM: c.yM + (rnd() - 0.5) * 40, headingDeg: rnd() * 360 };
-  });
+  many = cameraCopies(cameras, 20_000, 3);
   pool = createNodePool({ size: 2, maxActive: 1, maxQueued: 1, tasksPerWorker: 1, testHooks: true });
   key = await pool.loadCity(city);
 });

@@ -25,12 +25,12 @@
  * - A worker that dies is replaced (and reloaded with the pool's cities); the job whose task it ran
  *   rejects with a {@link WorkerCrashedError}.
  */
-import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import { packCity } from '../sim-core/cim/transfer.ts';
 import type { City } from '../sim-core/cim/types.ts';
 import { JOBS, type JobDefinition, type JobName, type JobParams, type JobResult, type TaskRequest } from '../sim-core/session/jobs.ts';
 import { AbortError, ClosedError, PoolBusyError, WorkerCrashedError } from './errors.ts';
-import type { SpawnedWorker, SpawnWorker } from './host.ts';
+import { connect, releaseRemote, type Connection, type SpawnWorker } from './host.ts';
 import type { PoolWorkerApi } from './pool-api.ts';
 import type { CrashMode, TestHooks } from './test-hooks.ts';
 
@@ -64,11 +64,7 @@ export interface RunOptions {
 
 type WorkerApi = PoolWorkerApi & TestHooks;
 
-interface Slot {
-  worker: SpawnedWorker;
-  remote: Remote<WorkerApi>;
-  dead: Promise<never>;
-  alive: boolean;
+interface Slot extends Connection<WorkerApi> {
   /** Resolves when every city of the pool is loaded in this worker. */
   ready: Promise<void>;
   task: Task | null;
@@ -100,8 +96,6 @@ interface Job {
   reject(e: Error): void;
   onAbort?: () => void;
 }
-
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** See the module doc. */
 export class WorkerPool {
@@ -225,7 +219,8 @@ export class WorkerPool {
     await Promise.all(
       this.slots.map((s) => {
         s.alive = false;
-        release(s.remote);
+        s.kill(err);
+        releaseRemote(s.remote);
         return s.worker.terminate();
       }),
     );
@@ -234,15 +229,9 @@ export class WorkerPool {
   // ------------------------------------------------------------------------------------------
 
   private startSlot(): Slot {
-    const worker = this.spawn();
-    let kill!: (e: Error) => void;
-    const dead = new Promise<never>((_, reject) => (kill = reject));
-    dead.catch(() => {});
-    const slot: Slot = { worker, remote: wrap<WorkerApi>(worker.endpoint), dead, alive: true, ready: Promise.resolve(), task: null };
-    worker.onFailure((reason) => {
-      kill(new WorkerCrashedError('pool worker', reason, 'its job was rejected and the worker replaced'));
-      this.replace(slot, reason);
-    });
+    const slot = connect<WorkerApi>(this.spawn, (c, reason) => this.replace(c as Slot, reason)) as Slot;
+    slot.ready = Promise.resolve();
+    slot.task = null;
     slot.ready = Promise.all([...this.cities].map(([key, c]) => this.loadInto(slot, key, c.packed))).then(() => {});
     slot.ready.catch(() => {});
     return slot;
@@ -264,7 +253,8 @@ export class WorkerPool {
   private replace(slot: Slot, reason: string, error?: Error): void {
     if (!slot.alive || this.closed) return;
     slot.alive = false;
-    release(slot.remote);
+    slot.kill(new WorkerCrashedError('pool worker', reason, 'its job was rejected and the worker replaced'));
+    releaseRemote(slot.remote);
     void slot.worker.terminate();
     this.replacements++;
     const task = slot.task;
@@ -333,7 +323,7 @@ export class WorkerPool {
   private progress(job: Job, final: boolean): void {
     const cb = job.options.onProgress;
     if (!cb || job.settled) return;
-    const t = now();
+    const t = performance.now();
     if (!final && t - job.lastProgress < 100) return;
     job.lastProgress = t;
     let done = job.doneItems;
@@ -382,13 +372,5 @@ export class WorkerPool {
     if (error) job.reject(error);
     else job.resolve(result);
     this.dispatch();
-  }
-}
-
-function release(remote: Remote<unknown>): void {
-  try {
-    (remote as { [releaseProxy](): void })[releaseProxy]();
-  } catch {
-    // the endpoint is already gone
   }
 }

@@ -7,12 +7,12 @@ import type { Endpoint } from 'comlink';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDefaultCity } from '../sim-core/cim/demo/index.ts';
 import type { City } from '../sim-core/cim/types.ts';
-import { mulberry32 } from '../sim-core/random.ts';
 import { inventoryFromCity, type DeviceInventory, type Edit } from '../sim-core/session/devices.ts';
-import { SimulationSession, type SessionOptions, type SessionSnapshotBody } from '../sim-core/session/session.ts';
+import { SimulationSession, type SessionOptions } from '../sim-core/session/session.ts';
 import type { SessionDelta } from '../sim-core/session/api.ts';
 import type { SpawnWorker } from './host.ts';
 import { createNodeClient, SimulationClient, spawnNodeWorker } from './node.ts';
+import { expectedSnapshot as directSnapshot, seededEdits, withoutSeq } from './test-support.ts';
 
 let small: City;
 let smallInv: DeviceInventory;
@@ -33,35 +33,6 @@ afterAll(async () => {
 function track<T extends SimulationClient>(c: T): T {
   clients.push(c);
   return c;
-}
-
-/** The same edits applied by sim-core in this thread. */
-function directSnapshot(city: City, options: SessionOptions, inventory: DeviceInventory, batches: Edit[][]): SessionSnapshotBody {
-  const s = new SimulationSession(city, options);
-  s.setDevices(inventory);
-  for (const b of batches) s.edit(b);
-  return s.snapshot();
-}
-
-function withoutSeq<T extends { seq: number }>(x: T): Omit<T, 'seq'> {
-  const { seq: _seq, ...rest } = x;
-  return rest;
-}
-
-/** Seeded what-if edits over the cameras (and cells) of an inventory. */
-function seededEdits(inv: DeviceInventory, n: number, seed: number): Edit[] {
-  const rnd = mulberry32(seed);
-  const cams = inv.cameras;
-  const out: Edit[] = [];
-  for (let k = 0; k < n; k++) {
-    const c = cams[Math.floor(rnd() * cams.length)];
-    const r = rnd();
-    if (r < 0.5) out.push({ op: 'move', id: c.id, xM: c.xM + (rnd() - 0.5) * 30, yM: c.yM + (rnd() - 0.5) * 30 });
-    else if (r < 0.75) out.push({ op: 'rotate', id: c.id, headingDeg: rnd() * 360 });
-    else if (r < 0.9) out.push({ op: 'retune', id: c.id, camera: { hfovDeg: 30 + rnd() * 60 } });
-    else out.push({ op: 'health', id: c.id, healthy: rnd() < 0.5 });
-  }
-  return out;
 }
 
 describe('SimulationClient in worker_threads', () => {

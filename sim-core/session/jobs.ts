@@ -81,16 +81,14 @@ export interface JobDefinition<Params, Result, Slice = unknown, Part = unknown> 
   merge(city: City, params: Params, parts: { from: number; to: number; part: Part }[]): Result;
 }
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
 /** Runs `step(from, to)` over [from, to) in steps of `size`, with cancellation and throttled progress. */
 export function runInSteps(from: number, to: number, size: number, control: TaskControl, what: string, step: (a: number, b: number) => void): void {
-  let last = now();
+  let last = performance.now();
   for (let a = from; a < to; a += size) {
     if (control.cancelled()) throw new JobCancelledError(what);
     const b = Math.min(to, a + size);
     step(a, b);
-    const t = now();
+    const t = performance.now();
     if (control.progress && (b === to || t - last >= 100)) {
       last = t;
       control.progress(b - from);

@@ -127,7 +127,7 @@ export class SimulationSession {
 
   /** Builds the index, the samples and the models for `city`, with no devices yet (call {@link setDevices}). */
   constructor(city: City, options: SessionOptions = {}, prisms: PrismIndex = PrismIndex.fromBuildings(city.buildings)) {
-    const t0 = now();
+    const t0 = performance.now();
     this.city = city;
     this.prisms = prisms;
     this.options = options;
@@ -153,7 +153,7 @@ export class SimulationSession {
       videoSamples: this.coverage.samples.count,
       stopLinePoints: this.coverage.stopLines.count,
       nr5gSamples: this.nr ? this.nr.samples.count : 0,
-      buildMs: now() - t0,
+      buildMs: performance.now() - t0,
     };
   }
 
@@ -181,7 +181,7 @@ export class SimulationSession {
 
   /** Applies a batch of edits in order; see the module doc. */
   edit(edits: readonly Edit[]): SessionDeltaBody {
-    const t0 = now();
+    const t0 = performance.now();
     if (!Array.isArray(edits)) throw new EditError('edit() needs an array of edits');
     // Touched areas and intersections by slot (an edit may touch one and leave it as it was).
     const areas = new Map<number, AreaResult>();
@@ -223,9 +223,9 @@ export class SimulationSession {
     for (const row of this.rows()) {
       if (!row.measures.some((m) => changedMeasures.has(m.id))) continue;
       const was = this.stars.get(row.id)!;
-      const now_ = this.score(row);
-      this.stars.set(row.id, now_);
-      if (now_.stars !== was.stars) stars.push({ ...now_, before: was.stars });
+      const is = this.score(row);
+      this.stars.set(row.id, is);
+      if (is.stars !== was.stars) stars.push({ ...is, before: was.stars });
     }
     const changedAreas: AreaResult[] = [];
     for (const [slot, a] of areas) {
@@ -246,7 +246,7 @@ export class SimulationSession {
       nr5g: { areas: nr5gAreas },
       indicators: changedValues,
       stars,
-      computeMs: now() - t0,
+      computeMs: performance.now() - t0,
     };
   }
 
@@ -359,8 +359,6 @@ export class SimulationSession {
     return { indicator: row.id, nameZh: row.nameZh, nameEn: row.nameEn, stars: s.stars, maxStars: s.maxStars, status: s.status, ...(s.next ? { next: s.next } : {}) };
   }
 }
-
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function sameValue(a: SimulatedIndicatorValue | undefined, b: SimulatedIndicatorValue | undefined): boolean {
   if (!a || !b) return a === b;
