@@ -3,17 +3,7 @@
  * gentle slope, a street grid, building blocks of varied heights, street clutter) and rolling
  * terrain (a sum of waves with a lake of no-data cells). 1 m cells, heights in metres, float32.
  */
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../sim-core/random.ts';
 
 export interface SyntheticDsm {
   name: string;

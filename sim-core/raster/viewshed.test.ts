@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CimError } from '../cim/errors.ts';
+import { mulberry32 } from '../random.ts';
 import { float32Raster, RasterGrid, type Float32Raster } from './raster.ts';
 import { computeViewshed, sweepAngle, ViewshedEngine, type ViewshedOptions } from './viewshed.ts';
 
@@ -15,17 +16,6 @@ const at = (d: Float32Raster, col: number, row: number) => ({ observerX: d.grid.
 const cell = (vis: Uint8Array, d: Float32Raster, col: number, row: number) => vis[row * d.grid.width + col];
 
 const HALVES = [-0.5, 0.5] as const;
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Brute-force reference of the model in docs/viewshed.md, written independently of the engine: for
