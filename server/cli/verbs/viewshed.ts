@@ -14,6 +14,7 @@
 import type { CAC } from 'cac';
 import { resolve } from 'node:path';
 import { CimError } from '../../../sim-core/cim/errors.ts';
+import type { GeoTiffGeoref } from '../../io/geotiff.ts';
 import { action, type CliContext } from '../main.ts';
 
 interface ViewshedFlags {
@@ -97,8 +98,8 @@ export async function runViewshed(flags: ViewshedFlags): Promise<ViewshedRun> {
   const t0 = performance.now();
   const dsm = await readGeoTiffRaster(dsmPath, { band });
   const t1 = performance.now();
-  const georef = dsm.grid.georef as { modelType?: string; epsg?: number } | undefined;
-  if (georef?.modelType === 'geographic') {
+  const georef = dsm.grid.georef as GeoTiffGeoref;
+  if (georef.modelType === 'geographic') {
     throw new CimError(
       `is in a geographic CRS${georef.epsg ? ` (EPSG:${georef.epsg})` : ''}: cells are degrees, not metres; reproject it to a projected CRS first (e.g. gdalwarp -t_srs EPSG:32650)`,
       { file: dsmPath, field: 'GTModelTypeGeoKey' },
