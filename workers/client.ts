@@ -72,8 +72,6 @@ interface Waiter {
 
 interface Op {
   kind: 'load' | 'devices' | 'edit' | 'snapshot' | 'stats' | 'crash';
-  /** A reload after a crash (not a user call). */
-  internal?: boolean;
   send(remote: Remote<WorkerApi>, seq: number): Promise<unknown>;
   /** Delivers the answer to the caller (immediately, in arrival order). */
   deliver(value: unknown): void;
@@ -431,9 +429,9 @@ export class SimulationClient {
       const ignore = () => {};
       // Reload first (the city, then the inventory), ahead of anything called after the crash.
       if (inv && this.confirmed!.size) {
-        this.call<SessionSnapshot>({ kind: 'devices', internal: true, send: (r, seq) => r.setDevices(inv, seq), deliverHook: (s) => this.takeSnapshot(s as SessionSnapshot) }, { front: true, defer: true }).catch(ignore);
+        this.call<SessionSnapshot>({ kind: 'devices', send: (r, seq) => r.setDevices(inv, seq), deliverHook: (s) => this.takeSnapshot(s as SessionSnapshot) }, { front: true, defer: true }).catch(ignore);
       }
-      this.call<SessionInfo>({ kind: 'load', internal: true, send: (r) => r.load(this.transferable(packed), options) }, { front: true, defer: true }).catch(ignore);
+      this.call<SessionInfo>({ kind: 'load', send: (r) => r.load(this.transferable(packed), options) }, { front: true, defer: true }).catch(ignore);
     }
     this.pump();
   }

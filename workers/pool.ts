@@ -232,8 +232,8 @@ export class WorkerPool {
     const slot = connect<WorkerApi>(this.spawn, (c, reason) => this.replace(c as Slot, reason)) as Slot;
     slot.ready = Promise.resolve();
     slot.task = null;
-    slot.ready = Promise.all([...this.cities].map(([key, c]) => this.loadInto(slot, key, c.packed))).then(() => {});
-    slot.ready.catch(() => {});
+    // A replacement gets every city of the pool before it takes a task (loadInto chains onto `ready`).
+    for (const [key, c] of this.cities) void this.loadInto(slot, key, c.packed).catch(() => {});
     return slot;
   }
 
