@@ -81,6 +81,8 @@ const toRecord = (r: Record<string, unknown>): JobRecord => ({
 /** See the module doc. Emits `update:<jobId>` with the {@link JobRecord} after every change. */
 export class JobService extends EventEmitter {
   private readonly handles = new Map<string, JobHandle>();
+  /** Per running job: settles when its final state is written. */
+  private readonly settled = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<unknown>>();
   private closing = false;
 
@@ -147,12 +149,14 @@ export class JobService extends EventEmitter {
       throw e;
     }
     this.handles.set(id, handle);
-    this.track(
-      handle.done.then(
+    const settled = handle.done
+      .then(
         (result) => this.complete(id, kind, target, result),
         (err: Error) => this.fail(id, err),
-      ),
-    );
+      )
+      .finally(() => this.settled.delete(id));
+    this.settled.set(id, settled);
+    this.track(settled);
     return (await this.get(id))!;
   }
 
@@ -223,8 +227,9 @@ export class JobService extends EventEmitter {
   async cancel(id: string): Promise<JobRecord | null> {
     const handle = this.handles.get(id);
     if (handle) {
+      const settled = this.settled.get(id);
       handle.cancel();
-      await Promise.all([...this.pending]);
+      await settled?.catch(() => {});
     } else {
       // Not running in this process (a stale row would have been failed by recover()).
       await this.db.query(`UPDATE jobs SET status = 'cancelled', error = 'cancelled', finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`, [id]);

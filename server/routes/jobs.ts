@@ -5,7 +5,7 @@
  * A full queue answers 503 with Retry-After.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { CimError } from '../../sim-core/cim/errors.ts';
 import type { CityStore } from '../db/cities.ts';
@@ -139,8 +139,8 @@ export async function jobRoutes(fastify: FastifyInstance, options: JobRouteOptio
         return reply.code(202).header('location', `/api/jobs/${job.id}`).send(job);
       } catch (e) {
         if (e instanceof QueueFullError) {
-          reply.header('retry-after', '60');
-          throw new HttpError(503, e.message);
+          // Sent here, not thrown: the app's error handler hides the message of every 5xx.
+          return (reply as FastifyReply).code(503).header('retry-after', '60').send({ error: 'Service Unavailable', message: e.message, statusCode: 503 });
         }
         if (e instanceof CimError) throw new HttpError(422, e.message);
         throw e;
