@@ -12,6 +12,7 @@
  * yellow) when present, otherwise `options.greenSplit` (default 0.5). The common cycle is
  * `options.cycleS`, else the largest controller `cycleS`, else 90 s (SUMO netconvert's default).
  */
+import FlatQueue from 'flatqueue';
 import { CimError } from '../cim/errors.ts';
 import { DEVICE_TYPES, type City } from '../cim/types.ts';
 import { createArterial, type Arterial } from './arterial.ts';
@@ -49,36 +50,11 @@ function cheapestPath(city: City, from: number, to: number, classCost: readonly 
   const prevLink = new Int32Array(city.roadNodes.count).fill(-1);
   const done = new Uint8Array(city.roadNodes.count);
   dist[from] = 0;
-  // Binary heap of [cost, node].
-  const heap: [number, number][] = [[0, from]];
-  const push = (e: [number, number]) => {
-    heap.push(e);
-    for (let i = heap.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (heap[p][0] <= heap[i][0]) break;
-      [heap[p], heap[i]] = [heap[i], heap[p]];
-      i = p;
-    }
-  };
-  const pop = () => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length) {
-      heap[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
-        if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
-        if (m === i) break;
-        [heap[m], heap[i]] = [heap[i], heap[m]];
-        i = m;
-      }
-    }
-    return top;
-  };
-  while (heap.length) {
-    const [d, u] = pop();
+  const queue = new FlatQueue<number>();
+  queue.push(from, 0);
+  while (queue.length) {
+    const d = queue.peekValue()!;
+    const u = queue.pop()!;
     if (done[u]) continue;
     done[u] = 1;
     if (u === to) break;
@@ -87,7 +63,7 @@ function cheapestPath(city: City, from: number, to: number, classCost: readonly 
       if (nd < dist[w]) {
         dist[w] = nd;
         prevLink[w] = link;
-        push([nd, w]);
+        queue.push(w, nd);
       }
     }
   }

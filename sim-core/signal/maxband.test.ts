@@ -116,7 +116,7 @@ describe('MAXBAND', () => {
     const highs = await loadHighs();
     const a = randomArterial(21, 6, 80);
     const fixed = await solveMaxband(a, {}, highs);
-    const band = await solveMaxband(a, { useSpeedBand: true }, highs);
+    const band = await solveMaxband(a, { speedMode: 'band' }, highs);
     expect(band.bandwidthS.outbound + band.bandwidthS.inbound).toBeGreaterThanOrEqual(fixed.bandwidthS.outbound + fixed.bandwidthS.inbound - 1e-6);
     for (const dir of ['outbound', 'inbound'] as const) {
       band.progressionSpeedsMps[dir].forEach((v, i) => {
@@ -129,6 +129,22 @@ describe('MAXBAND', () => {
     expect(m.inbound.widthS).toBeCloseTo(band.bandwidthS.inbound, 9);
   });
 
+  it('with a uniform speed picks one progression speed for every link and both directions', async () => {
+    const highs = await loadHighs();
+    const a = randomArterial(22, 6, 80);
+    const fixed = await solveMaxband(a, {}, highs);
+    const uni = await solveMaxband(a, { speedMode: 'uniform' }, highs);
+    const band = await solveMaxband(a, { speedMode: 'band' }, highs);
+    const sum = (p: typeof fixed) => p.bandwidthS.outbound + p.bandwidthS.inbound;
+    expect(sum(uni)).toBeGreaterThanOrEqual(sum(fixed) - 5e-3);
+    expect(sum(band)).toBeGreaterThanOrEqual(sum(uni) - 5e-3);
+    // All links have the same design speed (10 m/s), so one factor means one speed everywhere.
+    const speeds = [...uni.progressionSpeedsMps.outbound, ...uni.progressionSpeedsMps.inbound];
+    for (const v of speeds) expect(v).toBeCloseTo(speeds[0], 6);
+    expect(speeds[0]).toBeGreaterThanOrEqual(9 - 1e-6);
+    expect(speeds[0]).toBeLessThanOrEqual(11 + 1e-6);
+  });
+
   it('solves a 20-signal arterial to proven optimality', async () => {
     const highs = await loadHighs();
     const rnd = mulberry32(2024);
@@ -138,7 +154,7 @@ describe('MAXBAND', () => {
       signals: Array.from({ length: n }, (_, i) => ({ id: `S${i}`, greenSplit: 0.4 + 0.2 * rnd(), outbound: { queueClearanceS: Math.round(4 * rnd()) } })),
       links: Array.from({ length: n - 1 }, () => ({ lengthM: 250 + 550 * rnd(), speedMps: 50 / 3.6 })),
     });
-    const plan = await solveMaxband(a, { useSpeedBand: true }, highs);
+    const plan = await solveMaxband(a, { speedMode: 'band' }, highs);
     expect(plan.details.status).toBe('Optimal');
     expect(plan.signals).toHaveLength(20);
     expect(plan.bandwidthS.outbound).toBeGreaterThan(0);

@@ -9,8 +9,10 @@
  * Data (cycles): G_i, Ḡ_i outbound / inbound through green (displayed green / C; the red
  * r_i = 1 − G_i); τ_i, τ̄_i queue-clearance times; δ_i = (start of inbound green − start of outbound
  * green at signal i, program time) / C, taken mod 1 (0 when one phase serves both directions).
- * Link travel times t_i, t̄_i = d_i / v_i / C: fixed at the design speed, or free in the speed band
- * d_i / (v_max,i C) ≤ t_i, t̄_i ≤ d_i / (v_min,i C) (`useSpeedBand`).
+ * Link travel times t_i, t̄_i = d_i / v_i / C: fixed at the design speed (`speedMode: 'fixed'`), free
+ * in the speed band d_i / (v_max,i C) ≤ t_i, t̄_i ≤ d_i / (v_min,i C) (`'band'`), or one common speed
+ * factor φ for all links and both directions, t_i = t̄_i = φ·d_i / (v_i C) with φ in the band
+ * (`'uniform'`: MAXBAND's limit on speed changes between links set to zero).
  *
  * Variables: b, b̄ ≥ 0 band widths; w_i, w̄_i ≥ 0 interference variables — w_i is the time from
  * the end of the outbound queue clearance (green start + τ_i) to the band's front edge, w̄_i the
@@ -42,10 +44,16 @@
  *
  * Ties are broken in two more stages. With k = 1 a second MILP (`balanceBands`, default on) keeps
  * b + b̄ at its optimum and maximises min(b, b̄), so equal demands get equal bands rather than an
- * arbitrary split of the same total. A last, purely linear stage (`centerBands`, default on) keeps
- * the integers and the widths and spends the spare green evenly: it maximises Σ min(w_i, slack after the band) over both
- * directions, so a band sits in the middle of the usable green where there is room, rather than at
- * an arbitrary vertex of the polytope. The widths are unchanged.
+ * arbitrary split of the same total. A last, purely linear stage (`positionBands`, default on) keeps
+ * the integers and the widths and chooses where each band sits in its green, which the program
+ * leaves open (any vertex of the polytope would do). Default `bandPosition: 'platoon'`: the queue
+ * released at signal i's green start (+ τ_i) leads the outbound traffic to signal i+1; it sits w_i
+ * ahead of the band at i, so it arrives w_i − w_{i+1} before the green (+ τ) at i+1 and waits that
+ * long when positive. The stage minimises Σ max(0, w_i − w_{i+1}) and the inbound counterpart
+ * (slack before the inbound band, Ḡ_i − τ̄_i − b̄ − w̄_i, must not grow along the inbound way), then
+ * centres the bands a little (weight 0.01). 'center' only centres; 'early' puts every band's front at
+ * green start + τ as far as possible. In the SUMO bench and in our traffic model 'platoon' gave the
+ * fewest stops of the three. The widths are unchanged by these stages.
  */
 import { CimError } from '../cim/errors.ts';
 import { assemblePlan, relativeOffsets, type Arterial, type GreenWavePlan } from './arterial.ts';
@@ -57,12 +65,17 @@ export interface MaxbandOptions {
   inboundWeight?: number;
   /** Add Little's target-ratio constraint (1 − k) b̄ ≥ (1 − k) k b (default true; no effect when k = 1). */
   targetRatio?: boolean;
-  /** Let the progression speed of each link vary within its speed band (default false: design speed). */
-  useSpeedBand?: boolean;
+  /**
+   * Progression speed: 'fixed' (default) the design speed of each link; 'uniform' one speed factor
+   * for the whole arterial and both directions, chosen within the speed band (the 绿波车速 one would
+   * post; MAXBAND's speed-change limit set to zero); 'band' every link and direction free within its
+   * band (classic MAXBAND).
+   */
+  speedMode?: 'fixed' | 'uniform' | 'band';
   /** When k = 1, among the optimal plans take one with the most even bands, max min(b, b̄) (second MILP; default true). */
   balanceBands?: boolean;
-  /** Spend spare green evenly around the bands (last, linear stage; default true). */
-  centerBands?: boolean;
+  /** Run the last, linear stage that places the bands in their greens (default true; see `bandPosition`). */
+  positionBands?: boolean;
   /**
    * Where the last stage puts each band in its green: 'platoon' (default: the platoon released at
    * green start + queue clearance should reach the next signal in green, see the module doc),
@@ -81,11 +94,11 @@ export function maxbandLp(arterial: Arterial, options: MaxbandOptions = {}): { l
   return { lp, loopBounds };
 }
 
-/** Later stages: 'balance' keeps b + k b̄ at its optimum and maximises min(b, b̄) (MILP); 'center' fixes the integers and widths (LP). */
-type Stage = { kind: 'balance'; objective: number } | { kind: 'center'; m: number[]; b: number; bb: number };
+/** Later stages: 'balance' keeps b + k b̄ at its optimum and maximises min(b, b̄) (MILP); 'position' fixes the integers and widths (LP). */
+type Stage = { kind: 'balance'; objective: number } | { kind: 'position'; m: number[]; b: number; bb: number };
 
 function buildLp(arterial: Arterial, options: MaxbandOptions, stage: Stage | null): { lp: string; loopBounds: [number, number][] } {
-  const stage2 = stage?.kind === 'center' ? stage : null;
+  const stage2 = stage?.kind === 'position' ? stage : null;
   const C = arterial.cycleS;
   const n = arterial.signals.length;
   const k = options.inboundWeight ?? 1;
@@ -94,8 +107,13 @@ function buildLp(arterial: Arterial, options: MaxbandOptions, stage: Stage | nul
   const tau = arterial.signals.map((s) => s.outbound.queueClearanceS / C);
   const taub = arterial.signals.map((s) => s.inbound.queueClearanceS / C);
   const delta = arterial.signals.map((s) => mod(s.inbound.greenStartS - s.outbound.greenStartS, C) / C);
-  const tLo = arterial.links.map((l) => (options.useSpeedBand ? l.lengthM / l.maxSpeedMps : l.lengthM / l.speedMps) / C);
-  const tHi = arterial.links.map((l) => (options.useSpeedBand ? l.lengthM / l.minSpeedMps : l.lengthM / l.speedMps) / C);
+  const mode = options.speedMode ?? 'fixed';
+  // Uniform: t_i = d_i / (v_i C) · φ with one φ = design speed ÷ progression speed for all links.
+  const phiLo = Math.max(...arterial.links.map((l) => l.speedMps / l.maxSpeedMps));
+  const phiHi = Math.min(...arterial.links.map((l) => l.speedMps / l.minSpeedMps));
+  const base = arterial.links.map((l) => l.lengthM / l.speedMps / C);
+  const tLo = arterial.links.map((l, i) => (mode === 'band' ? l.lengthM / l.maxSpeedMps / C : mode === 'uniform' ? base[i] * phiLo : base[i]));
+  const tHi = arterial.links.map((l, i) => (mode === 'band' ? l.lengthM / l.minSpeedMps / C : mode === 'uniform' ? base[i] * phiHi : base[i]));
 
   const rows: string[] = [];
   const objective: [number, string][] = [];
@@ -146,6 +164,11 @@ function buildLp(arterial: Arterial, options: MaxbandOptions, stage: Stage | nul
     rows.push(`ratio: ${lpTerms([[1, 'bb'], [-k, 'b']])} ${k < 1 ? '>=' : '<='} 0`);
   }
   const bounds: string[] = [];
+  if (mode === 'uniform') {
+    if (!(phiHi >= phiLo)) throw new CimError('the links\' speed bands have no common speed factor', { field: 'speedBand' });
+    bounds.push(`${lpNumber(phiLo)} <= phi <= ${lpNumber(phiHi)}`);
+    for (let i = 0; i < n - 1; i++) rows.push(`tu${i}: ${lpTerms([[1, `t${i}`], [-base[i], 'phi']])} = 0`, `uu${i}: ${lpTerms([[1, `u${i}`], [-base[i], 'phi']])} = 0`);
+  }
   for (let i = 0; i < n - 1; i++) {
     bounds.push(`${lpNumber(tLo[i])} <= t${i} <= ${lpNumber(tHi[i])}`);
     bounds.push(`${lpNumber(tLo[i])} <= u${i} <= ${lpNumber(tHi[i])}`);
@@ -197,8 +220,8 @@ export async function solveMaxband(arterial: Arterial, options: MaxbandOptions =
   const m = Array.from({ length: n - 1 }, (_, i) => Math.round(col(res, `m${i}`)));
   const b = col(res, 'b'), bb = col(res, 'bb');
   let centered = false;
-  if (options.centerBands !== false) {
-    const r2 = highs.solve(buildLp(arterial, options, { kind: 'center', m, b, bb }).lp, solveOptions);
+  if (options.positionBands !== false) {
+    const r2 = highs.solve(buildLp(arterial, options, { kind: 'position', m, b, bb }).lp, solveOptions);
     if (OK.has(r2.Status)) {
       res = r2;
       centered = true;
@@ -230,7 +253,7 @@ export async function solveMaxband(arterial: Arterial, options: MaxbandOptions =
       bandwidthCyclesFromMilp: { outbound: b, inbound: bb },
       loopIntegers: m,
       loopIntegerBounds: loopBounds,
-      useSpeedBand: !!options.useSpeedBand,
+      speedMode: options.speedMode ?? 'fixed',
       balanced,
       centered,
       solveMs: { milp: t1 - t0, balance: tb - t1, centering: t2 - tb },

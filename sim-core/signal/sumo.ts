@@ -7,6 +7,7 @@
  *
  * Text in, text out: no file access here (that lives in the CLI).
  */
+import FlatQueue from 'flatqueue';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { CimError, recordName } from '../cim/errors.ts';
 import { createArterial, type Arterial, type GreenWavePlan, type ThroughPhase } from './arterial.ts';
@@ -258,10 +259,12 @@ function edgePath(net: SumoNet, a: string, b: string, avoid: Set<string>): strin
   const dist = new Map<string, number>([[a, 0]]);
   const prev = new Map<string, SumoEdge>();
   const done = new Set<string>();
-  for (;;) {
-    let u: string | null = null, du = Infinity;
-    for (const [node, d] of dist) if (!done.has(node) && d < du) (u = node), (du = d);
-    if (u === null) return null;
+  const queue = new FlatQueue<string>();
+  queue.push(a, 0);
+  while (queue.length) {
+    const du = queue.peekValue()!;
+    const u = queue.pop()!;
+    if (done.has(u)) continue;
     if (u === b) break;
     done.add(u);
     if (u !== a && avoid.has(u)) continue;
@@ -270,9 +273,11 @@ function edgePath(net: SumoNet, a: string, b: string, avoid: Set<string>): strin
       if (nd < (dist.get(e.to) ?? Infinity)) {
         dist.set(e.to, nd);
         prev.set(e.to, e);
+        queue.push(e.to, nd);
       }
     }
   }
+  if (!prev.has(b)) return null;
   const path: string[] = [];
   for (let node = b; node !== a; ) {
     const e = prev.get(node)!;

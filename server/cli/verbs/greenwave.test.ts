@@ -81,6 +81,7 @@ describe('cimtwin greenwave', () => {
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', method: 'transyt', output: out })).rejects.toThrow(/--method must be one of maxband, numerical, oneway/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1', output: out })).rejects.toThrow(/--route needs at least two/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', speedKmh: -5, output: out })).rejects.toThrow(/--speed-kmh must be/);
+    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', speedMode: 'free', output: out })).rejects.toThrow(/--speed-mode must be fixed, uniform or band/);
     await expect(runGreenwave({ sumoNet: join(dir, 'missing.net.xml'), route: 'J1,J2', output: out })).rejects.toThrow(/missing\.net\.xml: no such file/);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(reportPathFor(out))).toBe(false);

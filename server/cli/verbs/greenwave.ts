@@ -33,7 +33,7 @@ export interface GreenwaveOptions {
   speedKmh?: number;
   speedFactor?: number;
   speedBand?: string;
-  useSpeedBand?: boolean;
+  speedMode?: string;
   cycleS?: number;
   webster?: string;
   method?: string;
@@ -90,6 +90,8 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     if (p.length !== 2 || !(p[0] > 0 && p[0] <= 1 && p[1] >= 1 && p[1] < 3)) throw new CimError(`--speed-band must be 'lo,hi' factors with lo ≤ 1 ≤ hi, got '${o.speedBand}'`, { field: '--speed-band' });
     speedBand = [p[0], p[1]];
   }
+  const speedMode = (o.speedMode ?? 'fixed') as 'fixed' | 'uniform' | 'band';
+  if (!['fixed', 'uniform', 'band'].includes(speedMode)) throw new CimError(`--speed-mode must be fixed, uniform or band, got '${o.speedMode}'`, { field: '--speed-mode' });
   const direction = o.direction ?? 'outbound';
   if (direction !== 'outbound' && direction !== 'inbound') throw new CimError(`--direction must be outbound or inbound, got '${direction}'`, { field: '--direction' });
 
@@ -129,7 +131,7 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   }
 
   const solve = async (m: Method): Promise<GreenWavePlan> =>
-    m === 'maxband' ? solveMaxband(arterial, { inboundWeight, useSpeedBand: !!o.useSpeedBand }) : m === 'numerical' ? solveNumerical(arterial) : solveOneWay(arterial, { direction });
+    m === 'maxband' ? solveMaxband(arterial, { inboundWeight, speedMode }) : m === 'numerical' ? solveNumerical(arterial) : solveOneWay(arterial, { direction });
   const plan = await solve(method);
 
   let evaluation: Record<string, TrafficResult> | null = null;
@@ -201,7 +203,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--speed-kmh <v>', 'design speed for every link (default: speed limit × speed factor)')
     .option('--speed-factor <f>', 'design speed ÷ speed limit (default 0.8, as SUMO tlsCoordinator.py)')
     .option('--speed-band <lo,hi>', 'speed band as factors of the design speed (default 0.9,1.1)')
-    .option('--use-speed-band', 'let MAXBAND choose the progression speed within the band (the numerical method always searches the band)')
+    .option('--speed-mode <mode>', 'MAXBAND progression speed: fixed (design speed) | uniform (one speed chosen in the band) | band (each link free in the band); the numerical method always searches the band', { default: 'fixed' })
     .option('--cycle-s <s>', "common cycle (default: the programs' cycle; green phases are stretched when it differs)")
     .option('--webster <out,in,cross>', 'flows in veh/h per lane at every signal: cycle and splits by Webster (city corridors)')
     .option('--inbound-weight <k>', 'MAXBAND weight of the inbound band (default 1)')
