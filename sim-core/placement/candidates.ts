@@ -11,6 +11,10 @@
  * - **in-area points** on a `areaGridM` lattice over the open ground of every key area (squares,
  *   parks, school yards): new poles inside the area, for cameras (盲区补点 inside an area a road-side
  *   camera cannot reach: an observation-level camera sees only some 25 m);
+ * - **gantries** for e-police cameras: for every approach of every important intersection
+ *   (sim-core/coverage/epolice.ts), a mount over the inbound lanes `gantryOffsetM` (20 m) beyond the
+ *   stop line on the intersection side, facing up the approach (the usual 电子警察 pole that films
+ *   vehicles arriving at the stop line), at `gantryHeightM` (6.5 m);
  * - **rooftops** of buildings at least `rooftopMinHeightM` tall, the tallest one per `rooftopCellM`
  *   square (macro sites stand hundreds of metres apart; every roof would only repeat its neighbour):
  *   a mast of `rooftopMastM` on the roof at the footprint's area centroid (or, when that falls outside
@@ -25,13 +29,14 @@ import type { LocalFrame } from '../cim/frame.ts';
 import { DEVICE_TYPES, type City } from '../cim/types.ts';
 import { pointInTablePolygon, ringSignedArea, tablePolygonBBox } from '../geom/polygon.ts';
 import type { PrismIndex } from '../spatial/prism-index.ts';
+import { buildStopLines, type StopLineOptions } from '../coverage/epolice.ts';
 
 /** Devices the placement can propose. */
-export const PLACEMENT_DEVICES = ['camera', 'cell5g', 'weather'] as const;
+export const PLACEMENT_DEVICES = ['camera', 'epolice', 'cell5g', 'weather'] as const;
 export type PlacementDevice = (typeof PLACEMENT_DEVICES)[number];
 
 /** Where a candidate comes from. */
-export type CandidateSource = 'pole' | 'roadside' | 'rooftop' | 'area' | 'user';
+export type CandidateSource = 'pole' | 'roadside' | 'rooftop' | 'area' | 'gantry' | 'user';
 
 /** One physical candidate location. */
 export interface CandidateSite {
@@ -49,11 +54,19 @@ export interface CandidateSite {
   building: number;
   /** The city record it comes from: pole device id, road link id, building id, or the user feature id. */
   ref: string;
+  /** Fixed heading of a camera on this mount (gantries face their stop line); absent: the builder tries several. */
+  headingDeg?: number;
 }
 
 export interface CandidateOptions {
-  /** Which sources to use (default all four city sources). */
+  /** Which sources to use (default all five city sources). */
   sources?: readonly Exclude<CandidateSource, 'user'>[];
+  /** Stop-line options (as the coverage session's) for the gantries. */
+  stopLines?: StopLineOptions;
+  /** Distance of a gantry beyond the stop line toward the intersection, metres (default 20). */
+  gantryOffsetM?: number;
+  /** Height of an e-police camera on a gantry, metres (default 6.5). */
+  gantryHeightM?: number;
   /** Spacing of road-side points along each link, metres (default 50). */
   roadSpacingM?: number;
   /** Lane width used for the road width, metres (default 3.5). */
@@ -87,6 +100,8 @@ export const CANDIDATE_DEFAULTS = {
   roadsidePoleHeightM: 8,
   poleMergeM: 10,
   areaGridM: 15,
+  gantryOffsetM: 20,
+  gantryHeightM: 6.5,
   sparseEvery: 4,
   rooftopCellM: 150,
   rooftopMinHeightM: 18,
@@ -99,7 +114,7 @@ const POLE = DEVICE_TYPES.indexOf('pole');
 /** Candidate sites of a city (see the module doc). */
 export function generateCandidates(city: City, prisms: PrismIndex, options: CandidateOptions = {}): CandidateSite[] {
   const o = { ...CANDIDATE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof CANDIDATE_DEFAULTS & CandidateOptions;
-  const sources = new Set(options.sources ?? ['pole', 'roadside', 'area', 'rooftop']);
+  const sources = new Set(options.sources ?? ['pole', 'roadside', 'area', 'gantry', 'rooftop']);
   if (!(o.roadSpacingM > 0)) throw new RangeError(`roadSpacingM must be positive, got ${o.roadSpacingM}`);
   if (!(Number.isInteger(o.sparseEvery) && o.sparseEvery >= 1)) throw new RangeError(`sparseEvery must be a whole number ≥ 1, got ${o.sparseEvery}`);
   const out: CandidateSite[] = [];
@@ -108,7 +123,7 @@ export function generateCandidates(city: City, prisms: PrismIndex, options: Cand
   for (let i = 0; i < d.count; i++) if (d.typeCode[i] === POLE && d.healthy[i]) poles.push(i);
   if (sources.has('pole')) {
     for (const i of poles) {
-      out.push({ id: `pole:${d.ids[i]}`, source: 'pole', xM: d.xyM[2 * i], yM: d.xyM[2 * i + 1], mountHeightM: d.heightM[i], hosts: ['camera', 'cell5g', 'weather'], openingCost: 0, building: -1, ref: d.ids[i] });
+      out.push({ id: `pole:${d.ids[i]}`, source: 'pole', xM: d.xyM[2 * i], yM: d.xyM[2 * i + 1], mountHeightM: d.heightM[i], hosts: ['camera', 'epolice', 'cell5g', 'weather'], openingCost: 0, building: -1, ref: d.ids[i] });
     }
   }
   if (sources.has('roadside')) {
@@ -170,6 +185,32 @@ export function generateCandidates(city: City, prisms: PrismIndex, options: Cand
           out.push({ id: `area:${ka.ids[a]}:${k++}`, source: 'area', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts: ['camera'], openingCost: o.newSiteCost, building: -1, ref: ka.ids[a] });
         }
       }
+    }
+  }
+  if (sources.has('gantry')) {
+    const st = buildStopLines(city, options.stopLines);
+    const N = city.roadNodes;
+    for (let a = 0; a < st.approachLink.length; a++) {
+      const s0 = st.sampleStart[a], s1 = st.sampleStart[a + 1];
+      if (s1 === s0) continue;
+      let cx = 0, cy = 0;
+      for (let k = s0; k < s1; k++) {
+        cx += st.xM[k];
+        cy += st.yM[k];
+      }
+      cx /= s1 - s0;
+      cy /= s1 - s0;
+      const node = st.nodes[st.approachIntersection[a]];
+      // u: from the node up the approach (through the middle of its stop line).
+      let ux = cx - N.xyM[2 * node], uy = cy - N.xyM[2 * node + 1];
+      const len = Math.hypot(ux, uy);
+      if (len === 0) continue;
+      ux /= len;
+      uy /= len;
+      const x = cx - ux * o.gantryOffsetM, y = cy - uy * o.gantryOffsetM;
+      const headingDeg = ((Math.atan2(ux, uy) * 180) / Math.PI + 360) % 360;
+      const link = city.roadLinks.ids[st.approachLink[a]];
+      out.push({ id: `gantry:${N.ids[node]}:${link}`, source: 'gantry', xM: round2(x), yM: round2(y), mountHeightM: o.gantryHeightM, hosts: ['epolice'], openingCost: o.newSiteCost, building: -1, ref: link, headingDeg: Math.round(headingDeg * 100) / 100 });
     }
   }
   if (sources.has('rooftop')) {

@@ -372,8 +372,10 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const round9 = (v: number) => Math.round(v * 1e9) / 1e9;
 
 /**
- * GeoJSON of the answer: new sites (Points) and remaining blind spots (MultiPolygons, traced on the
- * sample grid; `clipBlindSpots` clips them to the areas and buildings with polyclip, slower), WGS84.
+ * GeoJSON of the answer: new sites (Points) and what is left uncovered — blind spots of key areas
+ * (MultiPolygons traced on the sample grid; `clipBlindSpots` clips them to the areas and buildings
+ * with polyclip, slower), uncovered intersections (Points), uncovered weather grid cells (Polygons) —
+ * WGS84.
  */
 export function placementToGeoJSON(city: City, placement: CityPlacement, prisms: PrismIndex, options: { blindSpots?: boolean; clipBlindSpots?: boolean } = {}): {
   type: 'FeatureCollection';
@@ -411,6 +413,15 @@ export function placementToGeoJSON(city: City, placement: CityPlacement, prisms:
       if (p.samples) {
         for (const f of blindSpots(city, p.samples, seen, prisms, { clip: options.clipBlindSpots ?? false }).features) {
           features.push({ ...f, id: `${p.device}-${f.id}`, properties: { ...f.properties, device: p.device } });
+        }
+      } else if (p.device === 'epolice') {
+        const N = city.roadNodes;
+        const at = new Map(N.ids.map((id, n) => [id, n]));
+        for (const u of placement.indicators[q].uncoveredUnits) {
+          const n = at.get(u.id);
+          if (n === undefined) continue;
+          frame.toLngLat(N.xyM[2 * n], N.xyM[2 * n + 1], ll);
+          features.push({ type: 'Feature', id: `epolice-${u.id}`, geometry: { type: 'Point', coordinates: [round9(ll[0]), round9(ll[1])] }, properties: { layer: 'blind-spot', device: 'epolice', nodeId: u.id, name: u.name } });
         }
       } else if (p.grid) {
         const h = p.grid.cellM / 2;
@@ -481,13 +492,14 @@ export function placementToCsv(placement: CityPlacement): string {
 }
 
 /**
- * Cross-check of a camera proposal with the coverage session itself: existing cameras plus the new
- * ones, the video indicator recomputed from scratch (and 完好率, which placement does not optimise).
+ * Cross-check of a camera or e-police proposal with the coverage session itself: existing cameras
+ * plus the new ones, the indicators recomputed from scratch (and 完好率, which placement does not
+ * optimise).
  */
-export function cameraSessionCheck(city: City, placement: CityPlacement, prisms: PrismIndex, coverage: CoverageOptions = {}): { videoHdCoverage: number | null; cameraHealth: number | null } {
+export function cameraSessionCheck(city: City, placement: CityPlacement, prisms: PrismIndex, coverage: CoverageOptions = {}): { videoHdCoverage: number | null; cameraHealth: number | null; epoliceCoverage: number | null } {
   const newCams: CameraSpec[] = [];
   placement.problems.forEach((p, q) => {
-    if (p.device !== 'camera') return;
+    if (p.device !== 'camera' && p.device !== 'epolice') return;
     const offset = placement.problems.slice(0, q).reduce((s, x) => s + x.columns.length, 0);
     for (const j of placement.result.newSites) {
       const col = p.columns[j - offset];
@@ -496,7 +508,7 @@ export function cameraSessionCheck(city: City, placement: CityPlacement, prisms:
   });
   const session = new CoverageSession(city, [...camerasFromDevices(city.devices), ...newCams], coverage, prisms);
   const ind = session.indicators();
-  return { videoHdCoverage: ind.video_hd_coverage?.value ?? null, cameraHealth: ind.video_camera_health?.value ?? null };
+  return { videoHdCoverage: ind.video_hd_coverage?.value ?? null, cameraHealth: ind.video_camera_health?.value ?? null, epoliceCoverage: ind.epolice_coverage?.value ?? null };
 }
 
 /**

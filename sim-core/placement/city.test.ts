@@ -7,7 +7,7 @@ import { CoverageSession } from '../coverage/session.ts';
 import { syntheticCity } from '../coverage/session-synthetic-city.ts';
 import { PrismIndex } from '../spatial/prism-index.ts';
 import { candidatesFromGeoJSON, generateCandidates } from './candidates.ts';
-import { buildCameraProblem, buildCellProblem, buildWeatherProblem } from './city.ts';
+import { buildCameraProblem, buildCellProblem, buildEpoliceProblem, buildWeatherProblem } from './city.ts';
 import { cameraSessionCheck, cellSessionCheck, placeInCity, placementToCsv, placementToGeoJSON, pointCoverage, weatherSpacingCheck } from './city-placement.ts';
 import { highsSolver } from './highs.ts';
 import { PlacementAbortError } from './solver.ts';
@@ -137,6 +137,30 @@ describe('camera problem', () => {
       }),
     ).rejects.toBeInstanceOf(PlacementAbortError);
     expect(seen).toEqual([4]);
+  });
+});
+
+describe('e-police problem', () => {
+  it('has the session sight of every existing e-police camera, and reaches ★4 as the session recounts it', async () => {
+    const city = syntheticCity({ seed: 6, blocksX: 4, blocksY: 4, cameras: 5, epoliceShare: 0.5 });
+    const prisms = PrismIndex.fromBuildings(city.buildings);
+    const cands = generateCandidates(city, prisms, { sources: ['gantry'] });
+    expect(cands.every((c) => c.hosts.includes('epolice') && c.headingDeg !== undefined)).toBe(true);
+    const problem = await buildEpoliceProblem(city, cands, { prisms, aggregate: false });
+    const session = new CoverageSession(city, camerasFromDevices(city.devices), {}, prisms);
+    expect(problem.indicator.denominator).toBe(session.tallies().intersections);
+    for (let j = 0; j < problem.columns.length; j++) {
+      const c = problem.columns[j];
+      if (c.existing) expect(Array.from(problem.coverage.demandOf(j))).toEqual(Array.from(session.stopSight(c.id)).sort((a, b) => a - b));
+    }
+    const pl = await placeInCity(city, [problem], { goal: { targetStar: 4 } });
+    expect(pl.indicators[0].coveredBefore).toBe(session.tallies().coveredIntersections);
+    const check = cameraSessionCheck(city, pl, prisms);
+    expect(check.epoliceCoverage).toBeCloseTo(pl.indicators[0].valueAfter, 6);
+    expect(pl.indicators[0].target!.reached).toBe(pl.result.feasible);
+    expect(pl.proposed.every((d) => d.device === 'epolice' && d.source === 'gantry')).toBe(true);
+    const done = pl.proposed.flatMap((d) => d.newlyCoveredUnits.map((u) => u.id));
+    expect(done.length).toBe(pl.indicators[0].coveredAfter - pl.indicators[0].coveredBefore);
   });
 });
 

@@ -8,6 +8,10 @@
  *   level and not occluded by a building (the same primitives as `CoverageSession`). The headings of
  *   one mount form an exclusive group: at most one is chosen. Existing counting cameras (kind
  *   camera, healthy, HD) are locked columns. An area counts when `rulePercent` of its samples are seen.
+ * - **epolice** (`epolice_coverage`): demand = the stop-line lane points of the important
+ *   intersections, an intersection counting when all of them are seen at the recognition level (the
+ *   default e-police rule); columns = gantry candidates facing their stop line, and other mounts
+ *   hosting e-police cameras at each heading ({@link buildEpoliceProblem}).
  * - **cell5g** (`nr5g_key_area_coverage`): demand = open-ground samples of the 5G-set areas at the UE
  *   height, with the defaults of the 5G key-area session (sim-core/coverage/cellular/key-areas.ts:
  *   5 m grid, SS-RSRP ≥ −105 dBm, 95% of an area's samples, 1,500 m reach); a column = one candidate
@@ -36,6 +40,8 @@ import { sampleKeyAreas, type AreaSamples } from '../coverage/areas.ts';
 import {
   CAMERA_DEFAULTS,
   camerasFromDevices,
+  type CameraKind,
+  type PtzMode,
   doriPxPerM,
   isHdCamera,
   maxRangeM,
@@ -43,8 +49,8 @@ import {
   poseSeesPoint,
   preparePose,
   type CameraSpec,
-  type DoriLevel,
 } from '../coverage/camera.ts';
+import { buildStopLines } from '../coverage/epolice.ts';
 import { resolveCoverageOptions, type CoverageOptions } from '../coverage/session.ts';
 import { cellsFromCity, makeCellKernel, resolveCell, type CellKernel, type CellSpec, type ResolvedCell } from '../coverage/cellular/cells.ts';
 import { DEFAULT_NR5G_AREA_OPTIONS } from '../coverage/cellular/key-areas.ts';
@@ -80,7 +86,7 @@ export interface PlacementIndicator {
   /** Measure id of sim-core/indicators (or `weather_grid_coverage` for the weather grid share). */
   measure: string;
   /** Units counted: key areas (camera, 5G) or grid cells (weather). */
-  unitName: 'key areas' | 'grid cells';
+  unitName: 'key areas' | 'intersections' | 'grid cells';
   /** Denominator of the indicator: all units of the set (areas with no open ground included). */
   denominator: number;
 }
@@ -260,68 +266,100 @@ function finish(
 
 const DEFAULT_HEADINGS = [0, 45, 90, 135, 180, 225, 270, 315];
 
-/** The camera problem of a city: HD video coverage of the video-set key areas (see the module doc). */
-export async function buildCameraProblem(city: City, candidates: readonly CandidateSite[], o: CameraProblemOptions = {}): Promise<CityCoverageProblem> {
-  const t0 = Date.now();
-  const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
-  const co = resolveCoverageOptions({ ...o.coverage, areaSet: 'video' });
-  const samples = sampleKeyAreas(city, prisms, { gridM: co.gridM, targetHeightM: co.targetHeightM, areaSet: 'video' });
-  const index = pointIndex(samples.xM, samples.yM, samples.count);
-  const buf = new Uint32Array(Math.max(1, samples.count));
-  const pose = newPose();
-  const d = CAMERA_DEFAULTS.camera;
-  const t = { hfovDeg: d.hfovDeg, widthPx: d.widthPx, heightPx: d.heightPx, tiltDeg: d.tiltDeg, doriLevel: d.doriLevel as DoriLevel, ...o.template };
-  const levelOf = (c: CameraSpec) => doriPxPerM(co.areaLevel === 'camera' ? c.doriLevel : co.areaLevel);
-  const headings = o.headingsDeg ?? DEFAULT_HEADINGS;
+/** Template camera fields for new mounts. */
+type CameraTemplate = Pick<CameraSpec, 'hfovDeg' | 'widthPx' | 'heightPx' | 'tiltDeg' | 'doriLevel'>;
 
-  const columns: PlacementColumn[] = [];
-  const specs: CameraSpec[] = [];
-  const groups: number[] = [];
-  candidates.forEach((site, k) => {
-    if (!site.hosts.includes('camera')) return;
-    for (const h of headings) {
-      specs.push({ id: `${site.id}@${h}`, kind: 'camera', xM: site.xM, yM: site.yM, heightM: site.mountHeightM, headingDeg: h, tiltDeg: t.tiltDeg, hfovDeg: t.hfovDeg, widthPx: t.widthPx, heightPx: t.heightPx, ptz: false, panRangeDeg: 0, doriLevel: t.doriLevel, healthy: true, networked: true, assumed: [] });
-      columns.push({ existing: false, device: 'camera', id: site.id, candidate: k, xM: site.xM, yM: site.yM, heightM: site.mountHeightM, headingDeg: h, template: `${t.widthPx}×${t.heightPx} ${t.hfovDeg}° lens, tilt ${t.tiltDeg}°`, camera: specs[specs.length - 1] });
-      groups.push(k);
-    }
-  });
-  // Existing cameras that count for area coverage (the coverage session's rule).
-  for (const c of camerasFromDevices(city.devices)) {
-    if (!co.areaCameraKinds.includes(c.kind) || !c.healthy || (co.requireHd && !isHdCamera(c, co.hd))) continue;
-    specs.push(c);
-    columns.push({ existing: true, device: 'camera', id: c.id, candidate: -1, xM: c.xM, yM: c.yM, heightM: c.heightM, headingDeg: c.headingDeg, template: `${c.widthPx}×${c.heightPx} ${round1(c.hfovDeg)}° lens${c.ptz ? ' PTZ' : ''}`, camera: c });
-    groups.push(-1);
-  }
-  const builder = new CoverageMatrixBuilder(samples.count, specs.length * 64);
-  const z = co.targetHeightM;
-  await inChunks(specs.length, 'camera coverage', o, (from, to) => {
+/**
+ * Camera columns over a point set: for every spec, the points inside its frustum, within the slant
+ * range of its level and in clear line of sight (the coverage session's test, `poseSeesPoint`, with
+ * the camera's own building skipped). Points at height `zConst`, or per point `zs`.
+ */
+async function cameraSights(
+  specs: readonly CameraSpec[],
+  levelOf: (c: CameraSpec) => number,
+  ptzMode: PtzMode,
+  prisms: PrismIndex,
+  points: { xM: Float64Array; yM: Float64Array; count: number },
+  zs: Float64Array | null,
+  zConst: number,
+  phase: string,
+  o: BuildOptions,
+): Promise<CoverageMatrixBuilder> {
+  const index = pointIndex(points.xM, points.yM, points.count);
+  const buf = new Uint32Array(Math.max(1, points.count));
+  const pose = newPose();
+  const builder = new CoverageMatrixBuilder(points.count, specs.length * 64);
+  await inChunks(specs.length, phase, o, (from, to) => {
     for (let q = from; q < to; q++) {
       const c = specs[q];
       let n = 0;
       if (index) {
-        preparePose(c, co.ptzMode, pose);
+        preparePose(c, ptzMode, pose);
         const rangeM = maxRangeM(c.widthPx, c.hfovDeg, levelOf(c));
-        const dz = Math.abs(pose.zM - z);
+        // Horizontal reach: the range sphere cut at the target height (per-point heights: the full radius).
+        const dz = zs ? 0 : Math.abs(pose.zM - zConst);
         if (rangeM > dz) {
           const got = index.withinInto(pose.xM, pose.yM, Math.sqrt(rangeM * rangeM - dz * dz), buf);
           const mounted = prisms.buildingAt(c.xM, c.yM, c.heightM);
           const r2 = rangeM * rangeM;
           for (let k = 0; k < got; k++) {
             const s = buf[k];
-            if (poseSeesPoint(pose, r2, prisms, mounted, samples.xM[s], samples.yM[s], z)) buf[n++] = s;
+            if (poseSeesPoint(pose, r2, prisms, mounted, points.xM[s], points.yM[s], zs ? zs[s] : zConst)) buf[n++] = s;
           }
         }
       }
       builder.addSiteRange(buf, 0, n);
     }
   });
+  return builder;
+}
+
+/** New-camera columns: every candidate hosting `kind`, at its fixed heading or at each of `headings`; one exclusive group per mount. */
+function newCameraColumns(candidates: readonly CandidateSite[], kind: CameraKind, t: CameraTemplate, headings: readonly number[], specs: CameraSpec[], columns: PlacementColumn[], groups: number[]): void {
+  candidates.forEach((site, k) => {
+    if (!site.hosts.includes(kind)) return;
+    for (const h of site.headingDeg !== undefined ? [site.headingDeg] : headings) {
+      const spec: CameraSpec = { id: `${site.id}@${h}`, kind, xM: site.xM, yM: site.yM, heightM: site.mountHeightM, headingDeg: h, tiltDeg: t.tiltDeg, hfovDeg: t.hfovDeg, widthPx: t.widthPx, heightPx: t.heightPx, ptz: false, panRangeDeg: 0, doriLevel: t.doriLevel, healthy: true, networked: true, assumed: [] };
+      specs.push(spec);
+      columns.push({ existing: false, device: kind, id: site.id, candidate: k, xM: site.xM, yM: site.yM, heightM: site.mountHeightM, headingDeg: h, template: `${t.widthPx}×${t.heightPx} ${round1(t.hfovDeg)}° lens, tilt ${t.tiltDeg}°`, camera: spec });
+      groups.push(k);
+    }
+  });
+}
+
+/** An existing camera as a locked column. */
+function existingCameraColumn(c: CameraSpec, specs: CameraSpec[], columns: PlacementColumn[], groups: number[]): void {
+  specs.push(c);
+  columns.push({ existing: true, device: c.kind, id: c.id, candidate: -1, xM: c.xM, yM: c.yM, heightM: c.heightM, headingDeg: c.headingDeg, template: `${c.widthPx}×${c.heightPx} ${round1(c.hfovDeg)}° lens${c.ptz ? ' PTZ' : ''}`, camera: c });
+  groups.push(-1);
+}
+
+/** The camera problem of a city: HD video coverage of the video-set key areas (see the module doc). */
+export async function buildCameraProblem(city: City, candidates: readonly CandidateSite[], o: CameraProblemOptions = {}): Promise<CityCoverageProblem> {
+  const t0 = Date.now();
+  const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
+  const co = resolveCoverageOptions({ ...o.coverage, areaSet: 'video' });
+  const samples = sampleKeyAreas(city, prisms, { gridM: co.gridM, targetHeightM: co.targetHeightM, areaSet: 'video' });
+  const d = CAMERA_DEFAULTS.camera;
+  const t: CameraTemplate = { hfovDeg: d.hfovDeg, widthPx: d.widthPx, heightPx: d.heightPx, tiltDeg: d.tiltDeg, doriLevel: d.doriLevel, ...o.template };
+  const columns: PlacementColumn[] = [];
+  const specs: CameraSpec[] = [];
+  const groups: number[] = [];
+  newCameraColumns(candidates, 'camera', t, o.headingsDeg ?? DEFAULT_HEADINGS, specs, columns, groups);
+  // Existing cameras that count for area coverage (the coverage session's rule).
+  for (const c of camerasFromDevices(city.devices)) {
+    if (co.areaCameraKinds.includes(c.kind) && c.healthy && (!co.requireHd || isHdCamera(c, co.hd))) existingCameraColumn(c, specs, columns, groups);
+  }
+  const levelOf = (c: CameraSpec) => doriPxPerM(co.areaLevel === 'camera' ? c.doriLevel : co.areaLevel);
+  const points = { xM: samples.xM, yM: samples.yM, count: samples.count };
+  const builder = await cameraSights(specs, levelOf, co.ptzMode, prisms, points, null, co.targetHeightM, 'camera coverage', o);
   const ka = city.keyAreas;
   return finish(
     'camera',
     builder,
     columns,
     groups,
-    { xM: samples.xM, yM: samples.yM, count: samples.count },
+    points,
     Int32Array.from(samples.slot),
     {
       units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
@@ -330,6 +368,57 @@ export async function buildCameraProblem(city: City, candidates: readonly Candid
       samples,
       grid: null,
       indicator: { measure: 'video_hd_coverage', unitName: 'key areas', denominator: samples.areas.length },
+    },
+    o.aggregate ?? true,
+    t0,
+  );
+}
+
+/**
+ * The e-police problem of a city (`epolice_coverage`): demand = the stop-line lane points of the
+ * important intersections (sim-core/coverage/epolice.ts, plate height), seen at the e-police level
+ * (recognition, 125 px/m) by e-police cameras; an intersection is a unit. With the default rule (every
+ * lane of every approach) "intersection covered" is "all of its lane points seen", an area rule with
+ * share 1, so the covering model is exact; other e-police rules (a share of lanes per approach AND a
+ * number of approaches) are not a single threshold and are refused. New columns: the gantry
+ * candidates (fixed heading) and any other candidate hosting `epolice` (each heading of
+ * `headingsDeg`); template: CAMERA_DEFAULTS.epolice (2448 × 2048, 30° lens, tilt 12°). Existing
+ * healthy e-police cameras are locked.
+ */
+export async function buildEpoliceProblem(city: City, candidates: readonly CandidateSite[], o: CameraProblemOptions = {}): Promise<CityCoverageProblem> {
+  const t0 = Date.now();
+  const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
+  const co = resolveCoverageOptions(o.coverage);
+  if (co.epoliceRule.minLaneFraction !== 1 || co.epoliceRule.minApproaches !== 'all') {
+    throw new RangeError('e-police placement supports the default rule only (every lane of every approach seen): other rules are not one threshold per intersection');
+  }
+  const st = buildStopLines(city, co.stopLines);
+  const d = CAMERA_DEFAULTS.epolice;
+  const t: CameraTemplate = { hfovDeg: d.hfovDeg, widthPx: d.widthPx, heightPx: d.heightPx, tiltDeg: d.tiltDeg, doriLevel: d.doriLevel, ...o.template };
+  const columns: PlacementColumn[] = [];
+  const specs: CameraSpec[] = [];
+  const groups: number[] = [];
+  newCameraColumns(candidates, 'epolice', t, o.headingsDeg ?? DEFAULT_HEADINGS, specs, columns, groups);
+  for (const c of camerasFromDevices(city.devices)) if (co.epoliceCameraKinds.includes(c.kind) && c.healthy) existingCameraColumn(c, specs, columns, groups);
+  const level = doriPxPerM(co.epoliceLevel);
+  const points = { xM: st.xM, yM: st.yM, count: st.count };
+  const builder = await cameraSights(specs, () => level, co.ptzMode, prisms, points, st.zM, 0, 'e-police coverage', o);
+  const ixOfPoint = Int32Array.from(st.sampleApproach, (a) => st.approachIntersection[a]);
+  const N = city.roadNodes;
+  return finish(
+    'epolice',
+    builder,
+    columns,
+    groups,
+    points,
+    ixOfPoint,
+    {
+      units: { ids: Array.from(st.nodes, (n) => N.ids[n]), names: Array.from(st.nodes, (n) => N.names[n]) },
+      requiredFraction: 1,
+      candidates,
+      samples: null,
+      grid: null,
+      indicator: { measure: 'epolice_coverage', unitName: 'intersections', denominator: st.nodes.length },
     },
     o.aggregate ?? true,
     t0,

@@ -19,20 +19,14 @@
  * Max coverage maximises Σ_a W_a z_a + ε Σ_r w_r y_r − λ Σ_r p_r e_r (without areas: Σ_r w_r y_r −
  * λ Σ_r p_r e_r); set cover minimises Σ_{j new} c_j x_j + Σ_l f_l o_l + λ Σ_r p_r e_r. y_r needs no
  * integrality: at an integral x it is pushed to 1 exactly when some selected site covers r.
+ * Coefficients are written with sim-core/signal/highs.ts's `lpNumber` (12 significant digits).
  */
-import loadHighsModule from 'highs';
+import { loadHighs as loadSharedHighs, lpNumber } from '../signal/highs.ts';
 import type { CoveringProblem } from './problem.ts';
 import type { PlacementSolver, SolveContext, SolverOutcome, SolveStatus } from './solver.ts';
 import { CoverState } from './state.ts';
 import { lazyGreedyMaxCoverage, lazyGreedySetCover } from './greedy.ts';
 import { swapLocalSearch } from './swap.ts';
-
-/** Formats a coefficient for LP text: 12 significant digits, no exponent surprises for LP readers. */
-export function lpNumber(x: number): string {
-  if (!Number.isFinite(x)) throw new Error(`non-finite coefficient ${x} in an LP model`);
-  if (Math.abs(x) < 1e-15) return '0';
-  return String(Number(x.toPrecision(12)));
-}
 
 /** Builds LP text with lines wrapped below 200 characters (strict CPLEX LP readers stop at 255). */
 class LpWriter {
@@ -234,12 +228,9 @@ export interface HighsModelLike {
   setSolution(s: { colValue: Float64Array }): unknown;
 }
 
-let cached: Promise<HighsRuntime> | null = null;
-
-/** Loads HiGHS once per process and returns the shared runtime. */
-export function loadHighs(): Promise<HighsRuntime> {
-  cached ??= loadHighsModule().then((h) => h as unknown as HighsRuntime);
-  return cached;
+/** The shared HiGHS runtime (one WebAssembly instance per process, loaded by sim-core/signal/highs.ts). */
+export async function loadHighs(): Promise<HighsRuntime> {
+  return (await loadSharedHighs()) as unknown as HighsRuntime;
 }
 
 /** Options of {@link highsSolver}. */

@@ -72,6 +72,15 @@ describe('MaxCoverage on a hand-checked instance', () => {
     }
   });
 
+  it('what-if: evaluates a given selection with the same objective and explanations', () => {
+    const model = MaxCoverage.fromCoverage(cov, { facilityCount: 2, lockedSites: [3] });
+    const r = model.evaluate([1]);
+    // Locked {0,5} plus site 1 {2,3}: four of six.
+    expect(r.selectedSites).toEqual([1, 3]);
+    expect(r.coveredWeight).toBe(4);
+    expect(r.explanations).toEqual([{ site: 1, rank: 1, marginalGain: 2, newlyCoveredWeight: 2, newlyCoveredDemand: [2, 3], newlyCoveredAreas: [], cost: 1 }]);
+  });
+
   it('explains each new site: what it newly covers and its marginal gain', async () => {
     const r = await MaxCoverage.fromCoverage(cov, { facilityCount: 2, weights: [1, 1, 1, 1, 1, 5] }).solve(highsSolver());
     // Optimum {0, 2} = 10. Ranked: site 2 first ({3,4,5} = 7), then site 0 ({0,1,2} = 3).

@@ -1,7 +1,7 @@
 /**
  * `cimtwin place`: propose new devices, or solve a generic covering problem.
  *
- *   cimtwin place <city> --device camera|cell5g|weather --target-star 4 | --count k
+ *   cimtwin place <city> --device camera|epolice|cell5g|weather --target-star 4 | --count k
  *                 [--candidates points.geojson] [--solver greedy|exact] -o result.geojson [--csv result.csv]
  *   cimtwin place default --device camera,cell5g --target-star 4 --new-site-cost 5 -o both.geojson
  *   cimtwin place --problem problem.json [--solver greedy|exact] -o result.json
@@ -23,6 +23,7 @@ import { PrismIndex } from '../../../sim-core/spatial/prism-index.ts';
 import {
   buildCameraProblem,
   buildCellProblem,
+  buildEpoliceProblem,
   buildWeatherProblem,
   type BuildOptions,
   type CityCoverageProblem,
@@ -163,11 +164,11 @@ function summary(city: City, pl: CityPlacement, checks: string[]): string {
   }
   out.push(...checks.map((c) => `  check: ${c}`));
   const top = pl.proposed.slice(0, 10);
-  if (top.length) out.push('  rank  device  site                              heading  completes ✓ / advances (samples) +points');
+  if (top.length) out.push('  rank  device   site                              heading  completes ✓ / advances (samples) +points');
   for (const d of top) {
     const done = d.newlyCoveredUnits.map((u) => `✓${u.name ?? u.id}`).join(', ');
     const adv = d.advancedUnits[0] ? `${d.advancedUnits[0].name ?? d.advancedUnits[0].id} +${d.advancedUnits[0].samples}` : `${d.newlyCoveredPoints} points`;
-    out.push(`  ${String(d.rank).padStart(4)}  ${d.device.padEnd(6)}  ${d.siteId.slice(0, 32).padEnd(32)}  ${d.headingDeg === null ? '   —   ' : `${String(d.headingDeg).padStart(5)}° `}  ${cut(done || adv, 30)} ${fmt(d.indicatorPointsAdded, 2)}`);
+    out.push(`  ${String(d.rank).padStart(4)}  ${d.device.padEnd(7)}  ${d.siteId.slice(0, 32).padEnd(32)}  ${d.headingDeg === null ? '   —   ' : `${d.headingDeg.toFixed(0).padStart(5)}° `}  ${cut(done || adv, 30)} ${fmt(d.indicatorPointsAdded, 2)}`);
   }
   if (pl.proposed.length > top.length) out.push(`  … ${pl.proposed.length - top.length} more in the output`);
   return `${out.join('\n')}\n`;
@@ -199,12 +200,12 @@ async function placeCity(cityArg: string, flags: PlaceFlags, maxFileMb: number):
   const t0 = Date.now();
   const city = await loadCity(cityArg, flags, maxFileMb);
   const prisms = PrismIndex.fromBuildings(city.buildings);
-  const sourcesFlag = flags.sources ?? 'pole,roadside,area,rooftop';
+  const sourcesFlag = flags.sources ?? 'pole,roadside,area,gantry,rooftop';
   const sources = sourcesFlag === 'none' ? [] : sourcesFlag.split(',').map((s) => s.trim());
-  for (const s of sources) if (!['pole', 'roadside', 'area', 'rooftop'].includes(s)) throw new Error(`--sources lists pole, roadside, area, rooftop or none; got '${s}'`);
+  for (const s of sources) if (!['pole', 'roadside', 'area', 'gantry', 'rooftop'].includes(s)) throw new Error(`--sources lists pole, roadside, area, gantry, rooftop or none; got '${s}'`);
   const newSiteCost = numberFlag(flags.newSiteCost, '--new-site-cost', 0, 1e9) ?? 0;
   const candidates: CandidateSite[] = generateCandidates(city, prisms, {
-    sources: sources as ('pole' | 'roadside' | 'area' | 'rooftop')[],
+    sources: sources as ('pole' | 'roadside' | 'area' | 'gantry' | 'rooftop')[],
     roadSpacingM: numberFlag(flags.roadSpacing, '--road-spacing', 1, 10_000),
     areaGridM: numberFlag(flags.areaGrid, '--area-grid', 1, 10_000),
     newSiteCost,
@@ -215,7 +216,9 @@ async function placeCity(cityArg: string, flags: PlaceFlags, maxFileMb: number):
   const problems: CityCoverageProblem[] = [];
   const headings = numberFlag(flags.headings, '--headings', 1, 72, true) ?? 8;
   for (const d of devices) {
-    if (d === 'camera') problems.push(await buildCameraProblem(city, candidates, { ...build, headingsDeg: Array.from({ length: headings }, (_, k) => (360 * k) / headings) }));
+    const headingsDeg = Array.from({ length: headings }, (_, k) => (360 * k) / headings);
+    if (d === 'camera') problems.push(await buildCameraProblem(city, candidates, { ...build, headingsDeg }));
+    else if (d === 'epolice') problems.push(await buildEpoliceProblem(city, candidates, { ...build, headingsDeg }));
     else if (d === 'cell5g') problems.push(await buildCellProblem(city, candidates, build));
     else {
       const spacing = numberFlag(flags.targetSpacingKm, '--target-spacing-km', 0.01, 1000);
@@ -233,9 +236,10 @@ async function placeCity(cityArg: string, flags: PlaceFlags, maxFileMb: number):
     onProgress: progressPrinter(flags.quiet),
   });
   const checks: string[] = [];
-  if (devices.includes('camera')) {
+  if (devices.includes('camera') || devices.includes('epolice')) {
     const c = cameraSessionCheck(city, placement, prisms);
-    checks.push(`coverage session with the new cameras: video_hd_coverage ${fmt(c.videoHdCoverage, 2)}%, video_camera_health ${fmt(c.cameraHealth, 2)}%`);
+    if (devices.includes('camera')) checks.push(`coverage session with the new cameras: video_hd_coverage ${fmt(c.videoHdCoverage, 2)}%, video_camera_health ${fmt(c.cameraHealth, 2)}%`);
+    if (devices.includes('epolice')) checks.push(`coverage session with the new e-police cameras: epolice_coverage ${fmt(c.epoliceCoverage, 2)}%`);
   }
   if (devices.includes('cell5g')) {
     const c = cellSessionCheck(city, placement, prisms);
@@ -259,14 +263,14 @@ async function placeCity(cityArg: string, flags: PlaceFlags, maxFileMb: number):
 export function register(cli: CAC, ctx: CliContext): void {
   cli
     .command('place [city]', 'Propose new cameras / 5G cells / weather stations (fewest for a target star, or the best k), or solve a generic covering problem (--problem)')
-    .option('--device <types>', 'camera | cell5g | weather, or a comma list on shared poles (default camera)')
+    .option('--device <types>', 'camera | epolice | cell5g | weather, or a comma list on shared poles (default camera)')
     .option('--target-star <n>', 'Fewest new devices to reach ★n of the indicator (DB37/T 3890 thresholds)')
-    .option('--target-percent <p>', 'Fewest new devices to reach p % of the counted areas (or grid cells)')
+    .option('--target-percent <p>', 'Fewest new devices to reach p % of the counted areas, intersections or grid cells')
     .option('--count <k>', 'Most areas covered with k new devices')
     .option('--target-spacing-km <km>', 'Weather: fewest stations for this spacing (covering radius = spacing / √2)')
     .option('--radius-m <m>', 'Weather: covering radius of one station (with --count or --target-percent)')
     .option('--candidates <geojson>', 'Extra candidate points (GeoJSON Points; properties id, hosts, heightM, cost)')
-    .option('--sources <list>', 'City candidate sources: pole,roadside,area,rooftop (default all) or none')
+    .option('--sources <list>', 'City candidate sources: pole,roadside,area,gantry,rooftop (default all) or none')
     .option('--road-spacing <m>', 'Spacing of road-side candidates (default 50)')
     .option('--area-grid <m>', 'Spacing of in-area candidates (default 15)')
     .option('--new-site-cost <c>', 'Cost of a new pole or mast, paid once per site (default 0: fewest devices)')
