@@ -17,6 +17,8 @@ export interface CimtwinHooks {
     firstBuildingFrameMs?: number;
     /** tileset.json of the buildings loaded. */
     tilesetLoadedMs?: number;
+    /** The tileset's root tile content loaded (requested, fetched, parsed). */
+    rootContentLoadedMs?: number;
     /** First frame, after the camera reached the city, with every tile the view needs loaded. */
     fullDetailMs?: number;
     readyMs?: number;

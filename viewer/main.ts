@@ -4,7 +4,9 @@
  * (`GET /api/city`) drawn on a ground layer of its own: roads by class, key public areas; the
  * buildings streamed from the city's 3D Tiles 1.1 tileset (`/tiles/city/tileset.json`), coloured by
  * use or height, and pickable (a click shows the building's metadata). The camera flies to the
- * city; `window.__cimtwin` reports readiness.
+ * city; `window.__cimtwin` reports readiness. `?buildings=primitive` draws the buildings the old way
+ * instead (one batched primitive of extrusions from the city file), the peer bench/tiles.bench.ts
+ * measures the tileset against.
  */
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import './style.css';
@@ -155,15 +157,20 @@ function nextPaint(): Promise<void> {
 }
 
 /** Resolves after the first rendered frame in which every primitive is ready and the tileset's root content has loaded. */
-function whenDrawn(scene: Scene, layers: CityLayers, tileset: Cesium3DTileset): Promise<void> {
+function whenDrawn(scene: Scene, layers: CityLayers, tileset: Cesium3DTileset | null): Promise<void> {
   const primitives = layerPrimitives(layers);
-  let rootLoaded = false;
-  const removeLoad = tileset.tileLoad.addEventListener((tile) => {
-    if (tile === tileset.root) rootLoaded = true;
-  });
+  let rootLoaded = tileset === null; // the buildings primitive is among `primitives` then
+  const removeLoad = tileset
+    ? tileset.tileLoad.addEventListener((tile) => {
+        if (tile === tileset.root) {
+          rootLoaded = true;
+          hooks.timings.rootContentLoadedMs ??= performance.now();
+        }
+      })
+    : () => undefined;
   return new Promise((resolve) => {
     const remove = scene.postRender.addEventListener(() => {
-      if (hooks.timings.firstBuildingFrameMs === undefined && rootLoaded) hooks.timings.firstBuildingFrameMs = performance.now();
+      if (hooks.timings.firstBuildingFrameMs === undefined && rootLoaded && (tileset || layers.buildings?.ready)) hooks.timings.firstBuildingFrameMs = performance.now();
       if (rootLoaded && primitives.every((p) => p.ready)) {
         remove();
         removeLoad();
@@ -175,13 +182,13 @@ function whenDrawn(scene: Scene, layers: CityLayers, tileset: Cesium3DTileset): 
 }
 
 /** Resolves after a rendered frame in which every tile the view needs is loaded (full detail for the view). */
-function whenTilesLoaded(scene: Scene, tileset: Cesium3DTileset): Promise<void> {
+function whenTilesLoaded(scene: Scene, tileset: Cesium3DTileset | null): Promise<void> {
   return new Promise((resolve) => {
     let frames = 0;
     const remove = scene.postRender.addEventListener(() => {
       frames++;
       // a frame or two first, so that the tileset has seen the new view before it says "loaded"
-      if (frames > 2 && tileset.tilesLoaded) {
+      if (frames > 2 && (tileset === null || tileset.tilesLoaded)) {
         remove();
         resolve();
       } else scene.requestRender();
@@ -208,15 +215,29 @@ async function start(): Promise<void> {
   byId('language-toggle').addEventListener('click', () => void toggleLanguage());
 
   const cityPromise = fetchCity();
-  const tilesetPromise = loadBuildingsTileset();
+  const peer = new URLSearchParams(location.search).get('buildings') === 'primitive';
+  const tilesetPromise = peer ? null : loadBuildingsTileset();
   const widget = createWidget();
   const city = await cityPromise;
   hooks.timings.cityFetchedMs = performance.now();
   setStatus('status.building');
   await nextPaint(); // let the status show before the mesh work holds the thread
-  const layers = createCityLayers(city, { buildings: false });
+  const layers = createCityLayers(city, { buildings: peer });
   hooks.timings.meshBuiltMs = performance.now();
   for (const p of layerPrimitives(layers)) widget.scene.primitives.add(p);
+  if (!tilesetPromise) {
+    // the peer: every building in one batched primitive, as before the tileset
+    renderCityText(city, layers.buildingCount);
+    renderLegend(layers);
+    await Promise.all([whenDrawn(widget.scene, layers, null), flyToCity(widget, layers)]);
+    hooks.timings.fullDetailMs = performance.now();
+    setStatus(null);
+    installMeasuringHooks(widget, layers, null);
+    hooks.buildingCount = layers.buildingCount;
+    hooks.timings.readyMs = performance.now();
+    hooks.ready = true;
+    return;
+  }
   const { tileset, buildingCount } = await tilesetPromise;
   hooks.timings.tilesetLoadedMs = performance.now();
   widget.scene.primitives.add(tileset);
@@ -260,7 +281,7 @@ async function start(): Promise<void> {
 }
 
 /** `window.__cimtwin.lookAt` and `.orbit`: camera moves for browser tests and the bench. */
-function installMeasuringHooks(widget: CesiumWidget, layers: CityLayers, tileset: Cesium3DTileset): void {
+function installMeasuringHooks(widget: CesiumWidget, layers: CityLayers, tileset: Cesium3DTileset | null): void {
   const { scene, camera } = widget;
   hooks.lookAt = (lonDeg, latDeg, heightM, rangeM, pitchDeg = -89.9) => {
     camera.lookAt(Cartesian3.fromDegrees(lonDeg, latDeg, heightM), new HeadingPitchRange(0, CesiumMath.toRadians(pitchDeg), rangeM));
