@@ -153,6 +153,48 @@ function timed(argv: string[]): number {
   return ms;
 }
 
+interface Run {
+  dsm: string;
+  x: number;
+  y: number;
+  observerHeightM: number;
+  targetHeightM: number;
+  radiusM: number;
+  out: string;
+}
+/** The three timed ways of computing one viewshed: r.viewshed, our verb process, our CLI. */
+const runRViewshed = (r: Run) =>
+  grass('r.viewshed', [
+    '--quiet',
+    '--overwrite',
+    '-b',
+    `input=${r.dsm}`,
+    `output=${r.out}`,
+    `coordinates=${r.x},${r.y}`,
+    `observer_elevation=${r.observerHeightM}`,
+    `target_elevation=${r.targetHeightM}`,
+    `max_distance=${r.radiusM}`,
+    'memory=2000',
+  ]);
+const runVerb = (r: Run) =>
+  timed(['--import', 'tsx', join(here, 'viewshed/run-verb.ts'), join(work, `${r.dsm}.tif`), `${r.x},${r.y}`, String(r.observerHeightM), String(r.targetHeightM), String(r.radiusM), join(work, `${r.out}.tif`)]);
+const runCli = (r: Run) =>
+  timed([
+    join(root, 'server/cli/cimtwin.mjs'),
+    'viewshed',
+    '--dsm',
+    join(work, `${r.dsm}.tif`),
+    `--observer=${r.x},${r.y}`,
+    '--observer-height',
+    String(r.observerHeightM),
+    '--target-height',
+    String(r.targetHeightM),
+    '--radius',
+    String(r.radiusM),
+    '-o',
+    join(work, `${r.out}.tif`),
+  ]);
+
 const stats = (v: number[]) => {
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
@@ -188,13 +230,12 @@ for (const d of dsms) {
   grass('g.region', [`raster=${d.name}`]);
   // fixed costs: a 1 m radius leaves only start-up, reading the DSM and writing the output
   const [oc, or] = d.observers[0]!;
-  const ox = X0 + oc + 0.5;
-  const oy = Y0 - or - 0.5;
+  const probe: Run = { dsm: d.name, x: X0 + oc + 0.5, y: Y0 - or - 0.5, observerHeightM: 10, targetHeightM: 0, radiusM: 1, out: 'fixed' };
   const fixed = { rv: [] as number[], lean: [] as number[], cli: [] as number[] };
   for (let i = 0; i < REPS; i++) {
-    fixed.rv.push(grass('r.viewshed', ['--quiet', '--overwrite', '-b', `input=${d.name}`, 'output=fixed', `coordinates=${ox},${oy}`, 'observer_elevation=10', 'max_distance=1', 'memory=2000']));
-    fixed.lean.push(timed(['--import', 'tsx', join(here, 'viewshed/run-verb.ts'), join(work, `${d.name}.tif`), `${ox},${oy}`, '10', '0', '1', join(work, 'fixed.tif')]));
-    fixed.cli.push(timed([join(root, 'server/cli/cimtwin.mjs'), 'viewshed', '--dsm', join(work, `${d.name}.tif`), `--observer=${ox},${oy}`, '--observer-height', '10', '--radius', '1', '-o', join(work, 'fixed.tif')]));
+    fixed.rv.push(runRViewshed(probe));
+    fixed.lean.push(runVerb(probe));
+    fixed.cli.push(runCli(probe));
   }
   fixedMs.set(d, { rv: stats(fixed.rv).min, lean: stats(fixed.lean).min, cli: stats(fixed.cli).min });
   for (const c of cases.filter((x) => x.dsm === d)) {
@@ -205,6 +246,7 @@ for (const d of dsms) {
     engine.compute(dsm, options);
     const coreCold = performance.now() - t;
     const core: number[] = [];
+    const run: Run = { dsm: d.name, x: xOf(c), y: yOf(c), observerHeightM: c.observerHeightM, targetHeightM: c.targetHeightM, radiusM: c.radiusM, out: '' };
     const out = join(work, `ours_${c.id}.tif`);
     const map = `v_${c.id.replace(/-/g, '_')}`;
     const rv: number[] = [];
@@ -212,40 +254,9 @@ for (const d of dsms) {
     const cli: number[] = [];
     // interleaved, so that other load on the machine falls on both alike
     for (let i = 0; i < REPS; i++) {
-      rv.push(
-        grass('r.viewshed', [
-          '--quiet',
-          '--overwrite',
-          '-b',
-          `input=${d.name}`,
-          `output=${map}`,
-          `coordinates=${xOf(c)},${yOf(c)}`,
-          `observer_elevation=${c.observerHeightM}`,
-          `target_elevation=${c.targetHeightM}`,
-          `max_distance=${c.radiusM}`,
-          'memory=2000',
-        ]),
-      );
-      cli.push(
-        timed([
-          join(root, 'server/cli/cimtwin.mjs'),
-          'viewshed',
-          '--dsm',
-          join(work, `${d.name}.tif`),
-          `--observer=${xOf(c)},${yOf(c)}`,
-          '--observer-height',
-          String(c.observerHeightM),
-          '--target-height',
-          String(c.targetHeightM),
-          '--radius',
-          String(c.radiusM),
-          '-o',
-          out,
-        ]),
-      );
-      lean.push(
-        timed(['--import', 'tsx', join(here, 'viewshed/run-verb.ts'), join(work, `${d.name}.tif`), `${xOf(c)},${yOf(c)}`, String(c.observerHeightM), String(c.targetHeightM), String(c.radiusM), out]),
-      );
+      rv.push(runRViewshed({ ...run, out: map }));
+      cli.push(runCli({ ...run, out: `ours_${c.id}` }));
+      lean.push(runVerb({ ...run, out: `ours_${c.id}` }));
       t = performance.now();
       engine.compute(dsm, options);
       core.push(performance.now() - t);
