@@ -49,7 +49,11 @@ export async function main(argv: string[]): Promise<number> {
   const files = readdirSync(verbDir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .sort();
-  for (const f of files) {
+  // Load only the verb asked for (some pull in fastify, PGlite or Cesium-sized modules); the full
+  // list is loaded for `cimtwin`, `cimtwin --help` and unknown verbs, so help stays complete.
+  const asked = argv[2] && !argv[2].startsWith('-') ? `${argv[2]}.ts` : null;
+  const chosen = asked && files.includes(asked) ? [asked] : files;
+  for (const f of chosen) {
     const mod = (await import(pathToFileURL(join(verbDir, f)).href)) as VerbModule;
     mod.register(cli, ctx);
   }
