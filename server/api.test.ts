@@ -75,12 +75,10 @@ for (const engine of TEST_DATABASES) {
     });
 
     afterAll(async () => {
+      // The app does not close a database it was handed: close it, then remove it.
       await app?.close();
-      await opened?.();
-      async function opened() {
-        await app.api?.db.close();
-        await cleanup?.();
-      }
+      await app?.api?.db.close();
+      await cleanup?.();
     });
 
     describe('auth and users', () => {
