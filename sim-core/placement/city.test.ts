@@ -6,6 +6,8 @@ import { camerasFromDevices } from '../coverage/camera.ts';
 import { CoverageSession } from '../coverage/session.ts';
 import { syntheticCity } from '../coverage/session-synthetic-city.ts';
 import { PrismIndex } from '../spatial/prism-index.ts';
+import { cellSpecsFromCity } from '../coverage/cellular/cells.ts';
+import { Nr5gAreaSession } from '../coverage/cellular/key-areas.ts';
 import { candidatesFromGeoJSON, generateCandidates } from './candidates.ts';
 import { buildCameraProblem, buildCellProblem, buildEpoliceProblem, buildWeatherProblem } from './city.ts';
 import { cameraSessionCheck, cellSessionCheck, placeInCity, placementToCsv, placementToGeoJSON, pointCoverage, weatherSpacingCheck } from './city-placement.ts';
@@ -32,7 +34,10 @@ function smallCity(): City {
   b.addDevice({ id: 'pole1', type: 'pole', xM: 50, yM: 10, heightM: 8 });
   b.addDevice({ id: 'wx1', type: 'weather', xM: 20, yM: 280, heightM: 10 });
   b.addDevice({ id: 'cam1', type: 'camera', xM: 22, yM: 22, heightM: 6, headingDeg: 45, tiltDeg: 15, attrs: { resolutionPx: '1080p', hfovDeg: 60 } });
-  b.addDevice({ id: 'cell1', type: 'cell5g', xM: 280, yM: 290, heightM: 12, attrs: { txPowerDbm: 30 } });
+  b.addDevice({ id: 'cell1', type: 'cell5g', xM: 280, yM: 290, heightM: 12, attrs: { txPowerDbm: 0 } });
+  // A two-sector site whose sectors stand apart (one on the tower's roof, one on a pole by the second square).
+  b.addDevice({ id: 'cell2a', type: 'cell5g', xM: 151, yM: 151, heightM: 47, headingDeg: 225, attrs: { siteId: 'roof-site', txPowerDbm: 20 } });
+  b.addDevice({ id: 'cell2b', type: 'cell5g', xM: 230, yM: 110, heightM: 10, headingDeg: 180, tiltDeg: 10, attrs: { siteId: 'roof-site', txPowerDbm: 0 } });
   return b.build();
 }
 
@@ -170,7 +175,15 @@ describe('5G problem', () => {
     const prisms = PrismIndex.fromBuildings(city.buildings);
     const cands = generateCandidates(city, prisms, { sources: ['rooftop', 'pole'] });
     const problem = await buildCellProblem(city, cands, { prisms });
-    expect(problem.columns.filter((c) => c.existing).map((c) => c.id)).toEqual(['cell1']);
+    expect(problem.columns.filter((c) => c.existing).map((c) => c.id)).toEqual(['cell1', 'roof-site']);
+    // Sample by sample, the existing cells cover what the session says they cover.
+    const base = await placeInCity(city, [problem], { goal: { count: 0 } });
+    const session = new Nr5gAreaSession(city, prisms, { cells: cellSpecsFromCity(city) });
+    const mine = pointCoverage(base, 0);
+    let agree = 0;
+    for (let i = 0; i < mine.length; i++) if ((mine[i] === 1) === session.sampleCovered(i)) agree++;
+    expect(agree).toBe(mine.length);
+    expect(mine.some((v) => v === 1)).toBe(true);
     for (const goal of [{ count: 1 }, { targetPercent: 100 }]) {
       const pl = await placeInCity(city, [problem], { goal, solver: highsSolver() });
       const check = cellSessionCheck(city, pl, prisms);

@@ -455,14 +455,32 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
   const index = pointIndex(samples.xM, samples.yM, samples.count);
   const buf = new Uint32Array(Math.max(1, samples.count));
 
-  interface SiteCells {
-    cells: CellKernel[];
+  // A column is one or more masts (cells at the same x, y and height share a line-of-sight test).
+  interface Mast {
+    kernels: CellKernel[];
     xM: number;
     yM: number;
     heightM: number;
     mounted: number;
+    reachM: number;
   }
-  const sites: SiteCells[] = [];
+  const mastsOf = (cells: readonly ResolvedCell[]): Mast[] => {
+    const byPos = new Map<string, ResolvedCell[]>();
+    for (const c of cells) {
+      const key = `${c.xM},${c.yM},${c.heightM}`;
+      const list = byPos.get(key) ?? [];
+      list.push(c);
+      byPos.set(key, list);
+    }
+    return [...byPos.values()].map((list) => {
+      const c0 = list[0];
+      const kernels = list.map((c) => makeCellKernel(c, hUt));
+      let reach = 0;
+      for (const k of kernels) reach = Math.max(reach, cellReachM(k, thr));
+      return { kernels, xM: c0.xM, yM: c0.yM, heightM: c0.heightM, mounted: prisms.buildingAt(c0.xM, c0.yM, c0.heightM), reachM: Math.min(reach, maxRadiusM) };
+    });
+  };
+  const sites: Mast[][] = [];
   const columns: PlacementColumn[] = [];
   const groups: number[] = [];
   candidates.forEach((site, k) => {
@@ -473,11 +491,11 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
       : { id: site.id, xM: site.xM, yM: site.yM, heightM: site.mountHeightM, band: 'n78', txPowerDbm: 40, scenario: 'umi', antenna: { gainDbi: 8, vBeamwidthDeg: 30 }, ...o.small };
     const cellSpecs: CellSpec[] = macro ? [0, 120, 240].map((az) => ({ ...base, id: `${site.id}/${az}`, siteId: site.id, azimuthDeg: az })) : [{ ...base, siteId: site.id, azimuthDeg: undefined }];
     const cells: ResolvedCell[] = cellSpecs.map(resolveCell);
-    sites.push({ cells: cells.map((c) => makeCellKernel(c, hUt)), xM: site.xM, yM: site.yM, heightM: site.mountHeightM, mounted: prisms.buildingAt(site.xM, site.yM, site.mountHeightM) });
+    sites.push(mastsOf(cells));
     columns.push({ existing: false, device: 'cell5g', id: site.id, candidate: k, xM: site.xM, yM: site.yM, heightM: site.mountHeightM, headingDeg: null, template: macro ? `3-sector ${cells[0].band} macro, ${round1(cells[0].txPowerDbm ?? 0)} dBm` : `omni ${cells[0].band} small cell, ${round1(cells[0].txPowerDbm ?? 0)} dBm`, cells: cellSpecs });
     groups.push(-1);
   });
-  // Existing healthy cells, one locked column per site.
+  // Existing healthy cells, one locked column per site (its sectors may stand at different corners of a roof).
   const bySite = new Map<string, ResolvedCell[]>();
   for (const c of cellsFromCity(city)) {
     const list = bySite.get(c.siteId) ?? [];
@@ -486,37 +504,40 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
   }
   for (const [siteId, cells] of bySite) {
     const c0 = cells[0];
-    sites.push({ cells: cells.map((c) => makeCellKernel(c, hUt)), xM: c0.xM, yM: c0.yM, heightM: c0.heightM, mounted: prisms.buildingAt(c0.xM, c0.yM, c0.heightM) });
+    sites.push(mastsOf(cells));
     columns.push({ existing: true, device: 'cell5g', id: cells.length === 1 ? c0.id : siteId, candidate: -1, xM: c0.xM, yM: c0.yM, heightM: c0.heightM, headingDeg: null, template: `${cells.length} cell${cells.length > 1 ? 's' : ''} ${c0.band}` });
     groups.push(-1);
   }
   const builder = new CoverageMatrixBuilder(samples.count, sites.length * 256);
+  const hits = new Uint32Array(Math.max(1, samples.count));
+  const stamp = new Int32Array(samples.count).fill(-1);
   await inChunks(sites.length, '5G coverage', { chunkSize: 8, ...o }, (from, to) => {
     for (let q = from; q < to; q++) {
-      const s = sites[q];
-      let reach = 0;
-      for (const k of s.cells) reach = Math.max(reach, cellReachM(k, thr));
-      reach = Math.min(reach, maxRadiusM);
       let n = 0;
-      if (index && reach > 0) {
-        const got = index.withinInto(s.xM, s.yM, reach, buf);
+      for (const m of sites[q]) {
+        if (!index || m.reachM <= 0) continue;
+        const got = index.withinInto(m.xM, m.yM, m.reachM, buf);
         for (let k = 0; k < got; k++) {
           const i = buf[k];
-          const dx = samples.xM[i] - s.xM, dy = samples.yM[i] - s.yM;
+          if (stamp[i] === q) continue; // already covered by another mast of this column
+          const dx = samples.xM[i] - m.xM, dy = samples.yM[i] - m.yM;
           // NLOS path loss is never below LOS: when even the NLOS value passes, the sample is covered;
           // when even the LOS value fails, it is not. Only in between does the ray decide.
           const d2 = Math.sqrt(dx * dx + dy * dy);
           let bestLos = -Infinity, bestNlos = -Infinity;
-          for (const cell of s.cells) {
-            const g = cell.powerDbm + cell.antenna.gainTowardDbi(dx, dy, hUt - s.heightM);
+          for (const cell of m.kernels) {
+            const g = cell.powerDbm + cell.antenna.gainTowardDbi(dx, dy, hUt - m.heightM);
             const rl = g - cell.pathLoss.losDb(d2), rn = g - cell.pathLoss.nlosDb(d2);
             if (rl > bestLos) bestLos = rl;
             if (rn > bestNlos) bestNlos = rn;
           }
-          if (bestNlos >= thr || (bestLos >= thr && !prisms.segmentBlocked(s.xM, s.yM, s.heightM, samples.xM[i], samples.yM[i], hUt, s.mounted))) buf[n++] = i;
+          if (bestNlos >= thr || (bestLos >= thr && !prisms.segmentBlocked(m.xM, m.yM, m.heightM, samples.xM[i], samples.yM[i], hUt, m.mounted))) {
+            stamp[i] = q;
+            hits[n++] = i;
+          }
         }
       }
-      builder.addSiteRange(buf, 0, n);
+      builder.addSiteRange(hits, 0, n);
     }
   });
   const ka = city.keyAreas;
