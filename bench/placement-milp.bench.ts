@@ -148,3 +148,18 @@ for (const r of rows) console.log(`| ${r.instance} | ${r.solver} | ${r.objective
 if (CITY_SCALE > 0) await cityBench(CITY_SCALE, TIME_LIMIT_S);
 console.log(`\nload at the end: ${load()}`);
 rmSync(dir, { recursive: true, force: true });
+
+/*
+Last results (AMD EPYC × 2 cores shared, load 9–10; time limit 120 s; full tables in docs/placement.md):
+
+| instance        | greedy            | greedy+swap        | ours exact (HiGHS)   | GLPK                   | CBC                    |
+| 200x2000 R800   | 46692  −0.28% 0.4 ms | 46692 −0.28% 0.8 ms | 46825 optimal 3.4 s  | 46825 optimal 0.24 s   | 46825 optimal 0.39 s   |
+| 200x2000 R1200  | 83756  −4.19% 0.6 ms | 86533 −1.01% 1.7 ms | 87418 optimal 16.4 s | 87418 optimal 2.8 s    | 87418 optimal 4.9 s    |
+| 500x5000 R800   | 216850 1.6 ms     | 225456 49 ms       | 225456 limit, gap 2.6% | 225862 limit         | killed at limit + 60 s |
+| 2000x50000 R800 | 2202507 148 ms    | 2274615 1.75 s     | not run (none proves it in minutes)                                   |
+| peer mclp       | 49843 −0.06%      | 49871 0.00%        | 49871 optimal 0.38 s | 49871 optimal 0.21 s   | 49871 optimal 0.32 s   |
+| peer mclp_R1200 | 80388 −5.83%      | 83995 −1.61%       | 85368 optimal 65 s   | 85368 optimal 4.0 s    | 85368 optimal 70 s     |
+
+Default city ★4: camera matrix 19.4 s + greedy 2.9 s → 507 new cameras (127 → 140 of 155 areas);
+5G matrix 46.6 s + greedy 0.9 s → 7 new sites (51 → 77 of 153); both recounted equal by the sessions.
+*/

@@ -1,6 +1,7 @@
 /**
- * Placement: what-if and optimisation of new cameras, 5G cells and weather stations. The covering
- * core (matrix, models, greedy, swap, exact MILP) is generic; city.ts builds its inputs from a city.
+ * Placement: what-if and optimisation of new cameras, e-police cameras, 5G cells and weather
+ * stations. The covering core (matrix, models, greedy, swap, exact MILP) is generic; `city.ts` builds
+ * its inputs from a city with the real coverage models, `city-placement.ts` solves and explains them.
  * See docs/placement.md.
  */
 export * from './coverage-matrix.ts';
@@ -11,3 +12,9 @@ export * from './greedy.ts';
 export * from './swap.ts';
 export * from './highs.ts';
 export * from './models.ts';
+export * from './target.ts';
+export * from './candidates.ts';
+export * from './city.ts';
+export * from './city-placement.ts';
+export * from './problem-json.ts';
+export * from './random-instance.ts';
