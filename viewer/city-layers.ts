@@ -26,7 +26,8 @@ import {
 } from 'cesium';
 import type { CityFeatureCollection } from '../sim-core/cim/city-file.ts';
 import { ROAD_CLASSES, type RoadClass } from '../sim-core/cim/types.ts';
-import { MeshBuilder, geodeticToEcef, type MeshArrays, type Position } from './city-mesh.ts';
+import { MeshBuilder, type MeshArrays, type Position } from './city-mesh.ts';
+import { geodeticToEcef } from '../sim-core/geom/ecef.ts';
 import { BUILDING_USE_COLORS, GROUND_COLOR, KEY_AREA_COLOR, ROAD_CLASS_COLORS, buildingUseKey } from './palette.ts';
 
 const ROAD_WIDTH_PX: Record<RoadClass, number> = { expressway: 5, arterial: 4, secondary: 3, branch: 2, service: 1.5 };

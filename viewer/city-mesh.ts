@@ -11,11 +11,10 @@
  */
 import earcut from 'earcut';
 import type { Rgba } from './palette.ts';
+import { geodeticToEcef } from '../sim-core/geom/ecef.ts';
 
-const WGS84_A_M = 6378137;
-const WGS84_E2 = 6.69437999014e-3;
-const DEG = Math.PI / 180;
 /** Metres per degree of latitude (mean); only used for the triangulation plane. */
+const DEG = Math.PI / 180;
 const M_PER_DEG = 111_320;
 
 /** A GeoJSON position: [lonDeg, latDeg, ...]. */
@@ -36,17 +35,6 @@ export interface MeshArrays {
   featureCount: number;
 }
 
-/** Writes the ECEF position (metres) of a WGS84 lon/lat/height into `out` at `offset`. */
-export function geodeticToEcef(lonDeg: number, latDeg: number, heightM: number, out: Float64Array | number[], offset = 0): void {
-  const lon = lonDeg * DEG;
-  const lat = latDeg * DEG;
-  const sinLat = Math.sin(lat);
-  const cosLat = Math.cos(lat);
-  const n = WGS84_A_M / Math.sqrt(1 - WGS84_E2 * sinLat * sinLat); // prime vertical radius of curvature
-  out[offset] = (n + heightM) * cosLat * Math.cos(lon);
-  out[offset + 1] = (n + heightM) * cosLat * Math.sin(lon);
-  out[offset + 2] = (n * (1 - WGS84_E2) + heightM) * sinLat;
-}
 
 interface PreparedPolygon {
   /** Interleaved lon, lat of every kept vertex, rings one after another. */

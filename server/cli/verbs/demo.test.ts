@@ -1,33 +1,15 @@
 /**
  * `cimtwin demo` as a user runs it: child processes of the real CLI entry.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cimtwin } from '../../../test/helpers/cli.ts';
 import { cityFromGeoJSON, summarizeCity } from '../../../sim-core/cim/index.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = join(ROOT, 'server/cli/cimtwin.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'cimtwin-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cimtwin(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CIMTWIN_DEBUG: '' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('cimtwin demo', () => {
   it('--help lists the options and exits 0', async () => {

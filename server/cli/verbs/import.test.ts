@@ -1,33 +1,15 @@
 /**
  * `cimtwin import` and `cimtwin info` as a user runs them: child processes of the real CLI entry.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cimtwin } from '../../../test/helpers/cli.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = join(ROOT, 'server/cli/cimtwin.mjs');
 const FIX = 'test/fixtures/import';
 const dir = mkdtempSync(join(tmpdir(), 'cimtwin-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cimtwin(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CIMTWIN_DEBUG: '' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('cimtwin import / info', () => {
   it('--help on both verbs lists the options', async () => {

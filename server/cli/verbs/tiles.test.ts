@@ -3,34 +3,16 @@
  * input (cim-twin city file, plain GeoJSON buildings, CityJSON), incremental reruns, validation,
  * and clear errors.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cimtwin, ROOT } from '../../../test/helpers/cli.ts';
 import { cityToGeoJSON } from '../../../sim-core/cim/city-file.ts';
 import { generateDefaultCity } from '../../../sim-core/cim/demo/index.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = join(ROOT, 'server/cli/cimtwin.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'cimtwin-tiles-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cimtwin(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CIMTWIN_DEBUG: '' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 const city = generateDefaultCity({ scale: 0.05 });
 const cityFile = join(dir, 'small.city.json');
