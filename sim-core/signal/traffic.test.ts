@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createArterial, type Arterial } from './arterial.ts';
 import { solveOneWay } from './oneway.ts';
-import { simulateCorridor } from './traffic.ts';
+import { rankPlansByTraffic, simulateCorridor } from './traffic.ts';
 
 const C = 60, Y = 3;
 /** One signal under test (A) and a second one that is always green (B), 600 m apart. */
@@ -89,6 +89,19 @@ describe('traffic model (IDM)', () => {
     // IDM followers 160 m apart still feel their leader a little ((s*/s)² ≈ 1 %): under 0.5 % of the trip.
     expect(f.timeLossS).toBeLessThan(0.005 * f.freeFlowTravelTimeS);
     expect(Math.abs(f.travelTimeS - f.freeFlowTravelTimeS)).toBeLessThan(1); // plus up to one 0.5-s step at each end
+  });
+
+  it('ranks plans by time loss + 20 s × stops', () => {
+    const a = createArterial({
+      cycleS: 80,
+      signals: Array.from({ length: 5 }, (_, i) => ({ id: `S${i}`, greenSplit: 0.5 })),
+      links: [420, 380, 510, 450].map((lengthM) => ({ lengthM, speedMps: 13.9 })),
+    });
+    const wave = solveOneWay(a);
+    const bad = { ...wave, signals: wave.signals.map((s, i) => ({ ...s, offsetS: (i * 40) % 80 })) };
+    const ranked = rankPlansByTraffic(a, [bad, wave], { outboundVehPerH: 300, inboundVehPerH: 0, arrivals: 'uniform' });
+    expect(ranked[0].plan).toBe(wave);
+    for (const r of ranked) expect(r.performanceIndexS).toBeCloseTo(r.result.all.timeLossS + 20 * r.result.all.stopsPerVehicle, 9);
   });
 
   it('turn-ins during the red load the downstream queue', () => {

@@ -63,6 +63,15 @@ describe('cimtwin greenwave', () => {
     expect(ev.maxband.outbound.vehicles).toBeGreaterThan(300);
   });
 
+  it('--method best picks the plan with the lowest performance index in the traffic model', async () => {
+    const r = await runGreenwave({ sumoNet: NET, route: 'J1,J2,J3', method: 'best', demandVehH: 300, output: join(dir, 'best.add.xml') });
+    const ranking = r.plan.details.ranking as { method: string; performanceIndexS: number; stopsPerVehicle: number; timeLossS: number }[];
+    expect(ranking.map((x) => x.method).sort()).toEqual(['maxband', 'numerical', 'oneway', 'oneway']);
+    for (let i = 1; i < ranking.length; i++) expect(ranking[i].performanceIndexS).toBeGreaterThanOrEqual(ranking[i - 1].performanceIndexS);
+    expect(ranking[0].performanceIndexS).toBeCloseTo(ranking[0].timeLossS + 20 * ranking[0].stopsPerVehicle, 9);
+    expect(r.plan.method).toBe(ranking[0].method);
+  });
+
   it('takes a corridor from a city file', async () => {
     const cityFile = join(dir, 'city.json');
     writeFileSync(cityFile, JSON.stringify(cityToGeoJSON(corridorTestCity())));
@@ -78,7 +87,7 @@ describe('cimtwin greenwave', () => {
     const out = join(dir, 'bad.add.xml');
     await expect(runGreenwave({ sumoNet: NET, city: 'x.json', route: 'J1,J2', output: out })).rejects.toThrow(/either --sumo-net.*or --city/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2' })).rejects.toThrow(/-o <offsets.add.xml> is required/);
-    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', method: 'transyt', output: out })).rejects.toThrow(/--method must be one of maxband, numerical, oneway/);
+    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', method: 'transyt', output: out })).rejects.toThrow(/--method must be one of maxband, numerical, oneway, best/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1', output: out })).rejects.toThrow(/--route needs at least two/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', speedKmh: -5, output: out })).rejects.toThrow(/--speed-kmh must be/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', speedMode: 'free', output: out })).rejects.toThrow(/--speed-mode must be fixed, uniform or band/);

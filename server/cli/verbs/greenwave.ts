@@ -16,12 +16,12 @@ import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
 import { solveOneWay } from '../../../sim-core/signal/oneway.ts';
 import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, sumoOffsetsAdditional, type SumoCorridor } from '../../../sim-core/signal/sumo.ts';
-import { simulateCorridor, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
+import { rankPlansByTraffic, simulateCorridor, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
 import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
 import { writeFileAtomic } from '../../io/write-atomic.ts';
 import { action, type CliContext } from '../main.ts';
 
-const METHODS = ['maxband', 'numerical', 'oneway'] as const;
+const METHODS = ['maxband', 'numerical', 'oneway', 'best'] as const;
 type Method = (typeof METHODS)[number];
 
 export interface GreenwaveOptions {
@@ -130,21 +130,34 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     arterial = applyWebsterTiming(arterial, arterial.signals.map(() => ({ outboundVehPerH: f[0], inboundVehPerH: f[1], crossVehPerH: f[2] })));
   }
 
-  const solve = async (m: Method): Promise<GreenWavePlan> =>
-    m === 'maxband' ? solveMaxband(arterial, { inboundWeight, speedMode }) : m === 'numerical' ? solveNumerical(arterial) : solveOneWay(arterial, { direction });
+  const demand: TrafficDemand = {
+    outboundVehPerH: optNumber(o.demandVehH ?? 500, '--demand-veh-h', (x) => x >= 0 && x <= 3000, 'a flow of 0–3000 veh/h per lane')!,
+    inboundVehPerH: optNumber(o.inboundDemandVehH ?? o.demandVehH ?? 500, '--inbound-demand-veh-h', (x) => x >= 0 && x <= 3000, 'a flow of 0–3000 veh/h per lane')!,
+    turnInVehPerH: optNumber(o.turnInVehH ?? 0, '--turn-in-veh-h', (x) => x >= 0 && x <= 1000, 'a flow of 0–1000 veh/h')!,
+    seed: optNumber(o.seed ?? 1, '--seed', Number.isInteger, 'an integer')!,
+  };
+  const solve = async (m: Method): Promise<GreenWavePlan> => {
+    if (m === 'maxband') return solveMaxband(arterial, { inboundWeight, speedMode });
+    if (m === 'numerical') return solveNumerical(arterial);
+    if (m === 'oneway') return solveOneWay(arterial, { direction });
+    // best: the candidates of every method, judged in the traffic model with the given demand.
+    const candidates = [await solve('maxband'), await solve('numerical'), solveOneWay(arterial, { direction: 'outbound' }), solveOneWay(arterial, { direction: 'inbound' })];
+    const ranked = rankPlansByTraffic(arterial, candidates, demand);
+    const best = ranked[0].plan;
+    best.details = {
+      ...best.details,
+      chosenBy: `traffic model, PI = time loss + 20 s × stops, demand ${demand.outboundVehPerH}/${demand.inboundVehPerH} veh/h per lane, turn-ins ${demand.turnInVehPerH} veh/h`,
+      ranking: ranked.map((r) => ({ method: r.plan.method, direction: r.plan.details.direction, performanceIndexS: r.performanceIndexS, stopsPerVehicle: r.result.all.stopsPerVehicle, timeLossS: r.result.all.timeLossS })),
+    };
+    return best;
+  };
   const plan = await solve(method);
 
   let evaluation: Record<string, TrafficResult> | null = null;
   if (o.evaluate) {
-    const demand = {
-      outboundVehPerH: optNumber(o.demandVehH ?? 500, '--demand-veh-h', (x) => x >= 0 && x <= 3000, 'a flow of 0–3000 veh/h per lane')!,
-      inboundVehPerH: optNumber(o.inboundDemandVehH ?? o.demandVehH ?? 500, '--inbound-demand-veh-h', (x) => x >= 0 && x <= 3000, 'a flow of 0–3000 veh/h per lane')!,
-      turnInVehPerH: optNumber(o.turnInVehH ?? 0, '--turn-in-veh-h', (x) => x >= 0 && x <= 1000, 'a flow of 0–1000 veh/h')!,
-      seed: optNumber(o.seed ?? 1, '--seed', Number.isInteger, 'an integer')!,
-    };
     const plans: GreenWavePlan[] = [uncoordinatedPlan(arterial)];
     for (const m of ['numerical', 'maxband'] as const) plans.push(m === method ? plan : await solve(m));
-    if (method === 'oneway') plans.push(plan);
+    if (method === 'oneway' || (method === 'best' && plan.method === 'oneway')) plans.push(plan);
     if (corridor) {
       // The net's own offsets, when any are set.
       const given = corridor.programs.map((p) => p.offsetS);
@@ -154,7 +167,7 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     for (const p of plans) evaluation[p.method] = simulateCorridor(arterial, planOffsets(p), demand);
   }
 
-  const comment = `cimtwin greenwave (${method}): cycle ${arterial.cycleS} s, bands ${plan.bandwidthS.outbound.toFixed(1)} s outbound / ${plan.bandwidthS.inbound.toFixed(1)} s inbound, efficiency ${(100 * plan.efficiency).toFixed(1)}%`;
+  const comment = `cimtwin greenwave (${method === 'best' ? `best: ${plan.method}` : method}): cycle ${arterial.cycleS} s, bands ${plan.bandwidthS.outbound.toFixed(1)} s outbound / ${plan.bandwidthS.inbound.toFixed(1)} s inbound, efficiency ${(100 * plan.efficiency).toFixed(1)}%`;
   const xml = corridor
     ? sumoOffsetsAdditional(plan, corridor, comment)
     : sumoOffsetsAdditional(plan, { programs: [], programChanged: plan.signals.map(() => false) }, `${comment}; tlLogic ids are the city's road node ids`);
@@ -199,7 +212,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--tllogic <file>', "SUMO tlLogic programs to use instead of the net's (e.g. tlsCycleAdaptation.py output); green splits come from their phases")
     .option('--city <city.json>', 'cim-twin city file to take the corridor from')
     .option('--nodes <n1,n2,…>', 'road node ids along the corridor (two end nodes: the cheapest path, preferring arterials) (with --city)')
-    .option('--method <method>', 'maxband | numerical | oneway', { default: 'maxband' })
+    .option('--method <method>', 'maxband | numerical | oneway | best (the plan of these with the least time loss + 20 s × stops in the traffic model, at --demand-veh-h)', { default: 'maxband' })
     .option('--speed-kmh <v>', 'design speed for every link (default: speed limit × speed factor)')
     .option('--speed-factor <f>', 'design speed ÷ speed limit (default 0.8, as SUMO tlsCoordinator.py)')
     .option('--speed-band <lo,hi>', 'speed band as factors of the design speed (default 0.9,1.1)')
@@ -210,7 +223,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--direction <dir>', 'oneway: outbound | inbound', { default: 'outbound' })
     .option('--queue-clearance-s <s>', 'queue-clearance time at every signal and direction (default 0)')
     .option('--evaluate', 'run the traffic model for the uncoordinated, numerical and MAXBAND plans')
-    .option('--demand-veh-h <q>', 'through demand per lane per direction for --evaluate (default 500)')
+    .option('--demand-veh-h <q>', 'through demand per lane per direction for --evaluate and --method best (default 500)')
     .option('--inbound-demand-veh-h <q>', 'inbound demand per lane, when it differs')
     .option('--turn-in-veh-h <q>', 'side-street vehicles turning in at every signal, per direction (default 0)')
     .option('--seed <n>', 'seed of the arrivals for --evaluate (default 1)')
