@@ -10,7 +10,8 @@
  * - `GET /tiles/<name>/tileset.json`, `GET /tiles/<name>/content/<file>.glb` — 3D Tiles 1.1 tilesets
  *   (tiles/, docs/tiles.md). `city` is the served city's, built incrementally into a cache folder
  *   when the server starts listening (or on its first request); other names are prebuilt folders
- *   given in {@link AppOptions.tilesets}. tileset.json: `application/json`, `no-cache` + ETag;
+ *   given in {@link AppOptions.tilesets}, or built by tiles jobs into {@link AppOptions.jobTilesDir}
+ *   (names `c-<city>-<hash>`, server/jobs/tiles-job.ts). tileset.json: `application/json`, `no-cache` + ETag;
  *   content named by its hash: `model/gltf-binary`, immutable for a year.
  * - everything else — the built viewer (`dist/viewer`) as static files.
  *
@@ -34,6 +35,7 @@ import { summarizeCity, type CitySummary } from '../sim-core/cim/summary.ts';
 import type { City } from '../sim-core/cim/types.ts';
 import { apiPlugin, registerOpenApi, type ApiOptions } from './routes/index.ts';
 import { CONTENT_DIR, TILESET_FILE, writeTileset, type WriteResult } from '../tiles/write.ts';
+import { JOB_TILESET_NAME } from './jobs/tiles-job.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -64,6 +66,8 @@ export interface AppOptions {
   tilesCacheDir?: string | false;
   /** Prebuilt tileset folders (written by `cimtwin tiles`) served as `/tiles/<name>/`. */
   tilesets?: Record<string, string>;
+  /** Folder where tiles jobs build their tilesets, served as `/tiles/<name>/` (default `.cache/tiles/jobs`; `false`: no tiles jobs). */
+  jobTilesDir?: string | false;
 }
 
 /** The served city's tileset once built. */
@@ -109,6 +113,11 @@ function defaultTilesDir(options: AppOptions): string | false {
   const abs = resolve(options.cityFile);
   const base = abs.split(/[\\/]/).pop()?.replace(/[^\w.-]/g, '_') ?? 'city';
   return join(TILES_CACHE_ROOT, `${base}-${createHash('sha1').update(abs).digest('hex').slice(0, 10)}`);
+}
+
+function jobTilesDirOf(options: AppOptions): string | false {
+  if (options.jobTilesDir === undefined) return join(TILES_CACHE_ROOT, 'jobs');
+  return options.jobTilesDir === false ? false : resolve(options.jobTilesDir);
 }
 
 /** True when `staticDir` holds a built viewer (its index.html). */
@@ -295,7 +304,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
 
   registerTiles(app, options);
 
-  if (options.api) app.register(apiPlugin, { ...options.api, city: async () => (await app.cityPayload()).city });
+  if (options.api) app.register(apiPlugin, { ...options.api, city: async () => (await app.cityPayload()).city, tilesDir: jobTilesDirOf(options) });
 
   const staticDir = options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir;
   app.decorate('viewerBuilt', staticDir !== false && isViewerBuilt(staticDir));
@@ -332,7 +341,9 @@ function registerTiles(app: FastifyInstance, options: AppOptions): void {
   }
   const dirOf = async (name: string): Promise<string | null> => {
     if (name === CITY_TILESET && cityDir !== false) return (await app.cityTileset()).dir;
-    return options.tilesets && Object.hasOwn(options.tilesets, name) ? resolve(options.tilesets[name]) : null;
+    if (options.tilesets && Object.hasOwn(options.tilesets, name)) return resolve(options.tilesets[name]);
+    const jobDir = jobTilesDirOf(options);
+    return jobDir !== false && JOB_TILESET_NAME.test(name) ? join(jobDir, name) : null;
   };
   const params = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[\\w-]+$' } } } as const;
 

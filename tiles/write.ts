@@ -53,6 +53,8 @@ export interface WriteOptions extends BuildOptions {
   incremental?: boolean;
   /** Called after planning, after every tile, and at the commit. */
   onProgress?: (p: WriteProgress) => void;
+  /** Checked before every tile and before the commit: once aborted, the build throws its reason and the previous tileset stays as it was. */
+  signal?: AbortSignal;
 }
 
 export interface WriteResult {
@@ -132,6 +134,7 @@ export async function writeTileset(dir: string, source: TilesetSource, options: 
   const entries: ManifestTile[] = [];
   let written = 0, reused = 0;
   for (const tile of plan.tiles) {
+    options.signal?.throwIfAborted();
     const prev = old.get(tile.node.key);
     const file = join(dir, tile.uri);
     if (prev && prev.hash === tile.hash && prev.uri === tile.uri && existsSync(file) && statSync(file).size === prev.bytes) {
@@ -157,6 +160,7 @@ export async function writeTileset(dir: string, source: TilesetSource, options: 
     await yieldToLoop(); // keep a server that builds in-process responsive
   }
 
+  options.signal?.throwIfAborted();
   progress({ phase: 'commit', done: total, total, reused });
   const buildings = entries.reduce((n, e) => n + e.buildingIds.length, 0);
   const json = JSON.stringify(tilesetJson(plan, new Map(entries.map((e) => [e.key, e.bounds])), buildings));

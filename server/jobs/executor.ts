@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { packCity } from '../../sim-core/cim/transfer.ts';
 import type { City } from '../../sim-core/cim/types.ts';
 import type { JobKind } from './kinds.ts';
+import type { JobOutput } from './tiles-job.ts';
 
 /** Messages from a job thread. */
 export type WorkerMessage =
@@ -25,6 +26,8 @@ export interface JobSpec {
   kind: JobKind;
   params: unknown;
   city: City;
+  /** Where a job that writes files (`tiles`) puts them, and the URL they are served at. */
+  output?: JobOutput;
 }
 
 /** A submitted job: started (`onStart`), progressing (`onProgress`), and settled (`done`). */
@@ -148,7 +151,7 @@ export class ThreadJobExecutor implements JobExecutor {
       return;
     }
     const worker = new Worker(BOOTSTRAP, {
-      workerData: { entry: ENTRY, kind: e.spec.kind, params: e.spec.params, city: packed, testDelayMs: this.testDelayMs },
+      workerData: { entry: ENTRY, kind: e.spec.kind, params: e.spec.params, city: packed, output: e.spec.output, testDelayMs: this.testDelayMs },
       transferList: [packed],
     });
     e.worker = worker;

@@ -4,8 +4,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { unpackCity } from '../../sim-core/cim/transfer.ts';
 import { runCoverage, runGreenwave, runPlacement, type JobKind } from './kinds.ts';
 import type { WorkerMessage } from './executor.ts';
+import { runTiles, type JobOutput } from './tiles-job.ts';
 
-const { kind, params, city: packed, testDelayMs } = workerData as { kind: JobKind; params: never; city: ArrayBuffer; testDelayMs?: number };
+const { kind, params, city: packed, output, testDelayMs } = workerData as { kind: JobKind; params: never; city: ArrayBuffer; output?: JobOutput; testDelayMs?: number };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 let last = 0;
@@ -24,7 +25,15 @@ try {
     await new Promise((r) => setTimeout(r, testDelayMs));
   }
   const city = unpackCity(packed);
-  const result = kind === 'coverage' ? runCoverage(city, params, progress) : kind === 'placement' ? await runPlacement(city, params, progress) : await runGreenwave(city, params, progress);
+  let result: unknown;
+  if (kind === 'coverage') result = runCoverage(city, params, progress);
+  else if (kind === 'placement') result = await runPlacement(city, params, progress);
+  else if (kind === 'greenwave') result = await runGreenwave(city, params, progress);
+  else {
+    if (!output) throw new Error('a tiles job needs an output folder');
+    // Cancelling terminates this thread; the writer's temp-file-and-rename order keeps the previous tileset whole.
+    result = await runTiles(city, params, output, progress);
+  }
   post({ type: 'result', result });
 } catch (e) {
   const err = e as Error;

@@ -11,6 +11,8 @@
  *   covers, plus the remaining blind spots) and a summary.
  * - `greenwave` — green-wave offsets along a corridor of road nodes (MAXBAND, 数解法 or one-way), with
  *   the SUMO `tlLogic` additional file.
+ * - `tiles` — the city's 3D Tiles tileset, built into a folder the `/tiles/` routes serve
+ *   (./tiles-job.ts).
  */
 import type { City } from '../../sim-core/cim/types.ts';
 import { camerasFromDevices } from '../../sim-core/coverage/camera.ts';
@@ -30,8 +32,8 @@ import { solveOneWay } from '../../sim-core/signal/oneway.ts';
 import { sumoOffsetsAdditional } from '../../sim-core/signal/sumo.ts';
 import { PrismIndex } from '../../sim-core/spatial/prism-index.ts';
 
-/** The job kinds. `tiles` is not offered yet: the 3D Tiles builder (tiles/) has no committed entry point. */
-export const JOB_KINDS = ['coverage', 'placement', 'greenwave'] as const;
+/** The job kinds. */
+export const JOB_KINDS = ['coverage', 'placement', 'greenwave', 'tiles'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Progress callback: items done of total in a named phase. */

@@ -12,9 +12,12 @@
  *   resumed: they are pure functions of a saved scenario version, so submitting again gives the same
  *   result. One server per database is assumed (a second server starting would fail the first's jobs).
  * - Closing (graceful shutdown) cancels running jobs and marks them failed the same way.
+ * - A `tiles` job writes into `<tilesDir>/<tilesetNameOf(cityId)>` (./tiles-job.ts); one at a time per
+ *   city (a second is refused with {@link JobConflictError} while the first is queued or running).
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { CimError } from '../../sim-core/cim/errors.ts';
 import type { City } from '../../sim-core/cim/types.ts';
 import { cityWithDevices, type CityStore } from '../db/cities.ts';
@@ -22,6 +25,7 @@ import { isoOf, type Db } from '../db/db.ts';
 import type { ScenarioStore } from '../db/scenarios.ts';
 import { JobCancelledError, JobFailedError, type JobExecutor, type JobHandle } from './executor.ts';
 import type { JobKind } from './kinds.ts';
+import { tilesetNameOf, type JobOutput } from './tiles-job.ts';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -50,6 +54,14 @@ export interface JobTarget {
   cityId: string;
   scenarioId: string | null;
   scenarioVersion: number | null;
+}
+
+/** Another job already writes where this one would (the route answers 409). */
+export class JobConflictError extends Error {}
+
+export interface JobServiceOptions {
+  /** Folder of the tilesets that `tiles` jobs build (served as `/tiles/<name>/`); none: `tiles` jobs are refused. */
+  tilesDir?: string | false;
 }
 
 const FINAL: ReadonlySet<JobStatus> = new Set(['done', 'failed', 'cancelled']);
@@ -84,6 +96,8 @@ export class JobService extends EventEmitter {
   /** Per running job: settles when its final state is written. */
   private readonly settled = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** Output folders of queued and running jobs → job id. */
+  private readonly busyOutputs = new Map<string, string>();
   private closing = false;
 
   constructor(
@@ -92,6 +106,7 @@ export class JobService extends EventEmitter {
     private readonly cities: CityStore,
     private readonly scenarios: ScenarioStore,
     private readonly log: { error(o: object, msg: string): void } = { error: () => {} },
+    private readonly options: JobServiceOptions = {},
   ) {
     super();
     this.setMaxListeners(0);
@@ -112,10 +127,40 @@ export class JobService extends EventEmitter {
     return cityWithDevices(base, v.devices, `scenario ${t.scenarioId} v${v.version}`);
   }
 
-  /** Creates and starts a job; throws QueueFullError (nothing stored) when the executor is full. */
+  /** Where a job writes files (`tiles` only), or undefined. */
+  private outputFor(kind: JobKind, cityId: string): JobOutput | undefined {
+    if (kind !== 'tiles') return undefined;
+    if (!this.options.tilesDir) throw new CimError('this server keeps no folder for tiles jobs');
+    const name = tilesetNameOf(cityId);
+    return { dir: join(this.options.tilesDir, name), url: `/tiles/${name}/tileset.json` };
+  }
+
+  /**
+   * Creates and starts a job; throws QueueFullError (nothing stored) when the executor is full, and
+   * JobConflictError when a job writing the same folder is queued or running.
+   */
   async submit(kind: JobKind, params: Record<string, unknown>, target: JobTarget, userId: string): Promise<JobRecord> {
-    const city = await this.cityFor(target);
     const id = randomUUID();
+    const output = this.outputFor(kind, target.cityId);
+    if (output) {
+      // Reserved before the first await, so that two requests at once cannot both pass.
+      const busy = this.busyOutputs.get(output.dir);
+      if (busy) throw new JobConflictError(`a ${kind} job for city ${target.cityId} is already queued or running (job ${busy}); wait for it or cancel it`);
+      this.busyOutputs.set(output.dir, id);
+    }
+    const release = () => {
+      if (output && this.busyOutputs.get(output.dir) === id) this.busyOutputs.delete(output.dir);
+    };
+    try {
+      return await this.start(id, kind, params, target, userId, output, release);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  private async start(id: string, kind: JobKind, params: Record<string, unknown>, target: JobTarget, userId: string, output: JobOutput | undefined, release: () => void): Promise<JobRecord> {
+    const city = await this.cityFor(target);
     await this.db.query('INSERT INTO jobs(id, kind, status, phase, params, city_id, scenario_id, scenario_version, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       id,
       kind,
@@ -131,7 +176,7 @@ export class JobService extends EventEmitter {
     let handle: JobHandle;
     try {
       handle = this.executor.submit(
-        { kind, params, city },
+        { kind, params, city, output },
         {
           onStart: () => this.track(this.update(id, `status = 'running', phase = 'starting', started_at = now()`, [])),
           onProgress: (done, total, phase) => {
@@ -154,7 +199,10 @@ export class JobService extends EventEmitter {
         (result) => this.complete(id, kind, target, result),
         (err: Error) => this.fail(id, err),
       )
-      .finally(() => this.settled.delete(id));
+      .finally(() => {
+        this.settled.delete(id);
+        release();
+      });
     this.settled.set(id, settled);
     this.track(settled);
     return (await this.get(id))!;

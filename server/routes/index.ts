@@ -88,7 +88,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: 'users', description: 'users and roles (admin)' },
         { name: 'cities', description: 'cities: list, read, import (admin)' },
         { name: 'scenarios', description: 'device inventories on a city, versioned' },
-        { name: 'jobs', description: 'coverage, placement and green-wave jobs with progress' },
+        { name: 'jobs', description: 'coverage, placement, green-wave and 3D Tiles jobs with progress' },
         { name: 'reports', description: 'indicator reports and GeoJSON outputs' },
       ],
     },
@@ -108,9 +108,12 @@ export function registerOpenApi(app: FastifyInstance): void {
   });
 }
 
-/** The API: see the module doc and {@link ApiOptions}. `city` is the served city (the `default` city). */
+/**
+ * The API: see the module doc and {@link ApiOptions}. `city` is the served city (the `default` city);
+ * `tilesDir` the folder of the tilesets that tiles jobs build (server/app.ts serves it).
+ */
 export const apiPlugin = fp(
-  async (app: FastifyInstance, opts: ApiOptions & { city: () => Promise<City> }) => {
+  async (app: FastifyInstance, opts: ApiOptions & { city: () => Promise<City>; tilesDir?: string | false }) => {
     const owned = !isDb(opts.database);
     const db = isDb(opts.database) ? opts.database : await openDb(opts.database);
     let jobs: JobService | undefined;
@@ -124,7 +127,7 @@ export const apiPlugin = fp(
       const cities = new CityStore(db, opts.city);
       await cities.ensureDefault();
       const scenarios = new ScenarioStore(db);
-      jobs = new JobService(db, opts.executor ?? new ThreadJobExecutor(opts.jobs), cities, scenarios, app.log);
+      jobs = new JobService(db, opts.executor ?? new ThreadJobExecutor(opts.jobs), cities, scenarios, app.log, { tilesDir: opts.tilesDir });
       const recoveredJobs = await jobs.recover();
       if (recoveredJobs > 0) app.log.warn({ jobs: recoveredJobs }, 'marked jobs left running by a previous process as failed');
       app.decorate('api', { db, cities, scenarios, jobs, recoveredJobs });

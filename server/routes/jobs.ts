@@ -2,7 +2,8 @@
  * Jobs: `POST /api/jobs` (planner, admin) → 202 with the job; `GET /api/jobs/:id` (status, progress,
  * phase); `GET /api/jobs/:id/events` (server-sent events: one `job` event per change, the last one
  * final); `POST /api/jobs/:id/cancel` (planner, admin); `GET /api/jobs/:id/result`; `GET /api/jobs`.
- * A full queue answers 503 with Retry-After.
+ * A full queue answers 503 with Retry-After; a tiles job while another for the same city is queued or
+ * running answers 409.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -11,7 +12,7 @@ import { CimError } from '../../sim-core/cim/errors.ts';
 import type { CityStore } from '../db/cities.ts';
 import type { ScenarioStore } from '../db/scenarios.ts';
 import { QueueFullError } from '../jobs/executor.ts';
-import { isFinal, type JobRecord, type JobService } from '../jobs/service.ts';
+import { isFinal, JobConflictError, type JobRecord, type JobService } from '../jobs/service.ts';
 import { readableCity, readableCityIds, readableScenarioCity } from './access.ts';
 import { errors, HttpError, requireRole, WRITERS } from './http.ts';
 import { IdParams, JobSchema } from './schemas.ts';
@@ -88,7 +89,24 @@ const GreenwaveJob = Type.Object(
   { description: 'Green-wave offsets along a corridor of road nodes (MAXBAND, 数解法 or one-way) and the SUMO tlLogic file.' },
 );
 
-const JobBody = Type.Union([CoverageJob, PlacementJob, GreenwaveJob]);
+const TilesJob = Type.Object(
+  {
+    kind: Type.Literal('tiles'),
+    cityId: Type.String({ minLength: 1, maxLength: 100, description: 'the city whose buildings are tiled' }),
+    params: Type.Optional(
+      Type.Object(
+        {
+          compress: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('meshopt')], { description: 'content compression (default none)' })),
+          maxFeatures: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'most buildings in one tile (default 1000)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { description: "The city's 3D Tiles 1.1 tileset, built incrementally on the server; the result's tilesetUrl serves it (/tiles/<name>/tileset.json)." },
+);
+
+const JobBody = Type.Union([CoverageJob, PlacementJob, GreenwaveJob, TilesJob]);
 
 /** The SSE frame of a job record. */
 const frame = (j: JobRecord) => `event: job\ndata: ${JSON.stringify(j)}\n\n`;
@@ -112,7 +130,7 @@ export async function jobRoutes(fastify: FastifyInstance, options: JobRouteOptio
         tags: ['jobs'],
         summary: 'Submit a job (planner, admin): 202 with its id; follow it at /api/jobs/:id or /api/jobs/:id/events',
         body: JobBody,
-        response: { 202: JobSchema, ...errors(400, 401, 403, 404, 422, 503) },
+        response: { 202: JobSchema, ...errors(400, 401, 403, 404, 409, 422, 503) },
       },
       preHandler: requireRole(...WRITERS),
     },
@@ -121,7 +139,7 @@ export async function jobRoutes(fastify: FastifyInstance, options: JobRouteOptio
       let cityId: string;
       let scenarioId: string | null = null;
       let version: number | null = null;
-      if (body.scenarioId !== undefined) {
+      if ('scenarioId' in body && body.scenarioId !== undefined) {
         if ('cityId' in body && body.cityId !== undefined) throw new HttpError(400, 'give scenarioId or cityId, not both');
         const city = await readableScenarioCity(scenarios, cities, body.scenarioId, request);
         cityId = city.id;
@@ -129,7 +147,7 @@ export async function jobRoutes(fastify: FastifyInstance, options: JobRouteOptio
         const s = await scenarios.get(scenarioId, body.version);
         if (!s) throw new HttpError(404, `scenario ${scenarioId} has no version ${body.version}`);
         version = s.version;
-      } else if (body.kind === 'greenwave' && body.cityId !== undefined) {
+      } else if ((body.kind === 'greenwave' || body.kind === 'tiles') && body.cityId !== undefined) {
         cityId = (await readableCity(cities, body.cityId, request)).id;
       } else {
         throw new HttpError(400, body.kind === 'greenwave' ? 'a greenwave job needs scenarioId or cityId' : `a ${body.kind} job needs scenarioId`);
@@ -142,6 +160,7 @@ export async function jobRoutes(fastify: FastifyInstance, options: JobRouteOptio
           // Sent here, not thrown: the app's error handler hides the message of every 5xx.
           return (reply as FastifyReply).code(503).header('retry-after', '60').send({ error: 'Service Unavailable', message: e.message, statusCode: 503 });
         }
+        if (e instanceof JobConflictError) throw new HttpError(409, e.message);
         if (e instanceof CimError) throw new HttpError(422, e.message);
         throw e;
       }
@@ -175,7 +194,7 @@ export async function jobRoutes(fastify: FastifyInstance, options: JobRouteOptio
     {
       schema: {
         tags: ['jobs'],
-        summary: 'The result of a finished job (coverage report, placement {summary, geojson}, green-wave plan)',
+        summary: 'The result of a finished job (coverage report, placement {summary, geojson}, green-wave plan, tiles {tilesetUrl, tiles, bytes, depth, buildings})',
         params: IdParams,
         response: { 200: Type.Unknown(), ...errors(401, 404, 409) },
       },
