@@ -347,7 +347,13 @@ function registerTiles(app: FastifyInstance, options: AppOptions): void {
   };
   const params = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[\\w-]+$' } } } as const;
 
+  // Tilesets built by tiles jobs are of a city: read them under that city's visibility rule.
+  const denied = async (name: string, request: FastifyRequest) =>
+    JOB_TILESET_NAME.test(name) && app.hasDecorator('jobTilesetAccess') ? app.jobTilesetAccess(name, request) : null;
+
   app.get<{ Params: { name: string } }>('/tiles/:name/tileset.json', { schema: { params, response: errorResponses } }, async (request, reply) => {
+    const no = await denied(request.params.name, request);
+    if (no) return sendError(reply, no.statusCode, no.message);
     const dir = await dirOf(request.params.name);
     if (!dir) return sendError(reply, 404, `no tileset named '${request.params.name}'`);
     let bytes: Buffer;
@@ -370,6 +376,8 @@ function registerTiles(app: FastifyInstance, options: AppOptions): void {
     async (request, reply) => {
       const { name, file } = request.params;
       if (!SAFE_CONTENT.test(file)) return sendError(reply, 404, `no tile content ${file}`);
+      const no = await denied(name, request);
+      if (no) return sendError(reply, no.statusCode, no.message);
       const dir = await dirOf(name);
       if (!dir) return sendError(reply, 404, `no tileset named '${name}'`);
       const path = join(dir, CONTENT_DIR, file);

@@ -202,6 +202,24 @@ describe(`tiles jobs on ${engine.engine}`, () => {
     expect(readdirSync(tilesRoot)).toEqual([tilesetNameOf('default')]);
   });
 
+  it('a job-built tileset follows its city: anonymous clients get 401 once the city is not public, logged-in users 200', async () => {
+    const url = `/tiles/${tilesetNameOf('default')}/tileset.json`;
+    expect((await app.inject(url)).statusCode).toBe(200);
+    const hide = await app.inject({ method: 'PATCH', url: '/api/cities/default', headers: auth('admin'), payload: { public: false } });
+    expect(hide.statusCode, hide.body).toBe(200);
+    try {
+      expectError(await app.inject(url), 401, /not public/);
+      const tileset = (await app.inject({ url, headers: auth('viewer') })).json();
+      const uri: string = JSON.stringify(tileset).match(/content\/[^"]+\.glb/)![0];
+      expectError(await app.inject(`/tiles/${tilesetNameOf('default')}/${uri}`), 401, /not public/);
+      expect((await app.inject({ url: `/tiles/${tilesetNameOf('default')}/${uri}`, headers: auth('viewer') })).statusCode).toBe(200);
+    } finally {
+      const show = await app.inject({ method: 'PATCH', url: '/api/cities/default', headers: auth('admin'), payload: { public: true } });
+      expect(show.statusCode, show.body).toBe(200);
+    }
+    expectError(await app.inject('/tiles/c-nosuchcity-0123456789/tileset.json'), 404);
+  });
+
   it('one tiles job per city at a time (409); cancel stops a running one and the previous tileset stays served', async () => {
     const previous = (await app.inject(`/tiles/${tilesetNameOf('default')}/tileset.json`)).body;
     const a = await submit({ kind: 'tiles', cityId: 'default', params: { maxFeatures: 2 } });
@@ -224,6 +242,6 @@ describe(`tiles jobs on ${engine.engine}`, () => {
   });
 
   it('a tileset name that no job built is 404', async () => {
-    expectError(await app.inject(`/tiles/${tilesetNameOf('nope')}/tileset.json`), 404, /no tileset\.json/);
+    expectError(await app.inject(`/tiles/${tilesetNameOf('nope')}/tileset.json`), 404, /no tileset/);
   });
 });

@@ -6,17 +6,18 @@
  */
 import { fastifySwagger } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { City } from '../../sim-core/cim/types.ts';
 import { CityStore } from '../db/cities.ts';
 import { openDb, type Db, type DbOptions } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
 import { ScenarioStore } from '../db/scenarios.ts';
-import { ensureFirstAdmin } from '../auth/users.ts';
+import { ensureFirstAdmin, userOfToken } from '../auth/users.ts';
+import { tilesetNameOf } from '../jobs/tiles-job.ts';
 import { ThreadJobExecutor, type JobExecutor, type ThreadExecutorOptions } from '../jobs/executor.ts';
 import { JobService } from '../jobs/service.ts';
-import { authRoutes, installUserHook, SESSION_COOKIE } from './auth.ts';
+import { authRoutes, installUserHook, SESSION_COOKIE, tokenOf } from './auth.ts';
 import { cityRoutes } from './cities.ts';
 import { jobRoutes } from './jobs.ts';
 import { reportRoutes } from './reports.ts';
@@ -54,6 +55,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The API's services (present when the app was built with `api` options). */
     api: ApiServices;
+    /**
+     * Whether this request may read the tileset a tiles job built (`/tiles/c-…/`): the city's own
+     * visibility rule (public, or any logged-in user). Null when it may; else the status and message.
+     */
+    jobTilesetAccess(name: string, request: FastifyRequest): Promise<{ statusCode: number; message: string } | null>;
   }
 }
 
@@ -143,6 +149,15 @@ export const apiPlugin = fp(
 
     const { cities, scenarios } = app.api;
     const services = app.api;
+    // The /tiles/ routes live outside the API's scope (no user hook there): resolve the token here.
+    app.decorate('jobTilesetAccess', async (name: string, request: FastifyRequest) => {
+      const city = (await cities.list(true)).find((c) => tilesetNameOf(c.id) === name);
+      if (!city) return { statusCode: 404, message: `no tileset named '${name}'` };
+      if (city.public) return null;
+      const token = tokenOf(request);
+      if (token !== null && (await userOfToken(db, token))) return null;
+      return { statusCode: 401, message: `tileset '${name}' is of city ${city.id}, which is not public: log in to read it` };
+    });
     await app.register(async (scoped) => {
       installUserHook(scoped, db);
       await scoped.register(authRoutes, { db, loginRateLimit: opts.loginRateLimit });
