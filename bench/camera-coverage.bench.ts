@@ -26,7 +26,7 @@ import { camerasFromDevices, type CameraSpec } from '../sim-core/coverage/camera
 import { CoverageSession, type CoverageOptions } from '../sim-core/coverage/session.ts';
 import { syntheticCity } from '../sim-core/coverage/session-synthetic-city.ts';
 import { PrismIndex } from '../sim-core/spatial/prism-index.ts';
-import { mulberry32 } from '../sim-core/spatial/random.ts';
+import { mulberry32 } from '../sim-core/random.ts';
 
 const QUICK = isMainThread ? process.argv.includes('--quick') : (workerData as { quick: boolean }).quick;
 const TARGET_CAMERAS = 2000;

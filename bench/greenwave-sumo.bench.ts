@@ -33,7 +33,7 @@ import { loadHighs } from '../sim-core/signal/highs.ts';
 import { solveMaxband } from '../sim-core/signal/maxband.ts';
 import { arterialFromSumo, parseOffsetsAdditional, parseSumoNet } from '../sim-core/signal/sumo.ts';
 import { simulateCorridor } from '../sim-core/signal/traffic.ts';
-import { mulberry32 } from '../sim-core/spatial/random.ts';
+import { mulberry32 } from '../sim-core/random.ts';
 import { corridorFiles, type CorridorSpec } from './greenwave/corridor.ts';
 import { duarouter, netconvert, sumo, sumoVersion, tlsCoordinator, writeOffsets, type SumoRunStats } from './greenwave/sumo-run.ts';
 

@@ -8,7 +8,7 @@
  */
 import { CityBuilder } from '../cim/builder.ts';
 import type { City, RoadClass } from '../cim/types.ts';
-import { mulberry32 } from '../spatial/random.ts';
+import { mulberry32 } from '../random.ts';
 
 export interface SyntheticCityOptions {
   seed?: number;

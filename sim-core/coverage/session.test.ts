@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CityBuilder } from '../cim/builder.ts';
 import type { City } from '../cim/types.ts';
 import { valuesFromCoverage } from '../indicators/values.ts';
-import { mulberry32 } from '../spatial/random.ts';
+import { mulberry32 } from '../random.ts';
 import { areaCountsAsCovered, sampleKeyAreas } from './areas.ts';
 import { camerasFromDevices, type CameraSpec } from './camera.ts';
 import { buildStopLines } from './epolice.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../spatial/random.ts';
+import { mulberry32 } from '../random.ts';
 import { createArterial, measureBands, type Arterial } from './arterial.ts';
 import { loadHighs } from './highs.ts';
 import { maxbandLp, solveMaxband } from './maxband.ts';

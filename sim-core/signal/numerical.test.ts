@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../spatial/random.ts';
+import { mulberry32 } from '../random.ts';
 import { createArterial, measureBands } from './arterial.ts';
 import { numericalTrial, solveNumerical } from './numerical.ts';
 

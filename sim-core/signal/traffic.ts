@@ -24,7 +24,7 @@
  * Simplifications: one lane per direction (give flows per lane); no turning off the arterial,
  * no lane changing, no pedestrians; turn-ins join at 5 m/s; fixed-time signals only.
  */
-import { mulberry32 } from '../spatial/random.ts';
+import { mulberry32 } from '../random.ts';
 import { type Arterial, type Direction } from './arterial.ts';
 import { mod } from './circular.ts';
 

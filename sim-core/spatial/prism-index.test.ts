@@ -3,7 +3,7 @@ import { CityBuilder } from '../cim/builder.ts';
 import { pointInTablePolygon } from '../geom/polygon.ts';
 import type { BuildingTable } from '../cim/types.ts';
 import { PRISM_INDEX_MAGIC, PrismIndex } from './prism-index.ts';
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../random.ts';
 
 const ORIGIN = { lonDeg: 119.16, latDeg: 36.71, heightM: 0 };
 
