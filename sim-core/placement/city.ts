@@ -30,7 +30,9 @@
  * Samples covered by exactly the same columns within one area are merged ({@link aggregateDemand}),
  * which leaves the problem unchanged and shrinks it several-fold. The builders work in chunks of
  * columns, report `{done, total, phase}` and check `signal.aborted` between chunks, yielding to the
- * event loop there so that a worker can receive a cancel message.
+ * event loop there so that a worker can receive a cancel message. The camera and 5G columns are built
+ * by range ({@link buildCityColumns}), on this thread or in a worker pool's `placement-columns` job
+ * (`columnsRunner`), with the same result.
  */
 import KDBush from 'kdbush';
 import type { City } from '../cim/types.ts';
@@ -137,6 +139,38 @@ export interface BuildOptions {
   yieldFn?: () => Promise<void>;
   /** Merge identical samples (default true). */
   aggregate?: boolean;
+  /**
+   * Builds the camera or 5G coverage matrix elsewhere (a worker pool running {@link buildCityColumns}
+   * over ranges of `total` columns) instead of in chunks on this thread; the matrix must have `total`
+   * columns over the same demand points. Progress and cancellation are then the runner's.
+   */
+  columnsRunner?: ColumnsRunner;
+}
+
+/** The column options of the camera problem (serialisable: what a worker needs besides the city). */
+export type CameraColumnOptions = Pick<CameraProblemOptions, 'coverage' | 'headingsDeg' | 'template'>;
+/** The column options of the 5G problem (serialisable). */
+export type CellColumnOptions = Omit<CellProblemOptions, keyof BuildOptions>;
+
+/** Everything that fixes the columns of a camera or 5G problem, given the city (plain JSON data: it travels to workers as JSON). */
+export type CityColumnsParams =
+  | { device: 'camera'; candidates: CandidateSite[]; options: CameraColumnOptions }
+  | { device: 'cell5g'; candidates: CandidateSite[]; options: CellColumnOptions };
+
+/** Builds the coverage matrix of `params` with `total` columns (see {@link BuildOptions.columnsRunner}). */
+export type ColumnsRunner = (params: CityColumnsParams, total: number) => Promise<CoverageMatrix>;
+
+/** The columns of a problem, ready to be computed by ranges (one thread, or one worker per range). */
+export interface CityColumns {
+  /** Number of columns. */
+  total: number;
+  /** Demand points (rows before aggregation). */
+  demandCount: number;
+  phase: string;
+  /** Columns per chunk between progress reports and cancellation checks. */
+  chunkSize: number;
+  /** Appends columns [from, to) to `out`, in order. */
+  build(from: number, to: number, out: CoverageMatrixBuilder): void;
 }
 
 export interface CameraProblemOptions extends BuildOptions {
@@ -197,6 +231,20 @@ async function inChunks(total: number, phase: string, o: BuildOptions, work: (fr
   if (o.signal?.aborted) throw new PlacementAbortError('coverage matrix build');
 }
 
+/** The coverage matrix of `cols`: through `o.columnsRunner`, or on this thread in chunks. */
+async function buildMatrix(cols: CityColumns, params: (() => CityColumnsParams) | null, o: BuildOptions): Promise<CoverageMatrix> {
+  if (o.columnsRunner && params && cols.total > 0) {
+    const m = await o.columnsRunner(params(), cols.total);
+    if (m.siteCount !== cols.total || m.demandCount !== cols.demandCount) {
+      throw new Error(`${cols.phase}: the columns runner returned ${m.siteCount} × ${m.demandCount}, expected ${cols.total} × ${cols.demandCount}`);
+    }
+    return m;
+  }
+  const builder = new CoverageMatrixBuilder(cols.demandCount, cols.total * 64);
+  await inChunks(cols.total, cols.phase, { ...o, chunkSize: o.chunkSize ?? cols.chunkSize }, (from, to) => cols.build(from, to, builder));
+  return builder.finish();
+}
+
 function pointIndex(xs: Float64Array, ys: Float64Array, n: number): KDBush | null {
   if (n === 0) return null;
   const idx = new KDBush(n, 64, Float64Array);
@@ -207,7 +255,7 @@ function pointIndex(xs: Float64Array, ys: Float64Array, n: number): KDBush | nul
 /** Finishes a problem: aggregation and the shared fields. */
 function finish(
   device: PlacementDevice,
-  builder: CoverageMatrixBuilder,
+  matrix: CoverageMatrix,
   columns: PlacementColumn[],
   groups: number[],
   points: { xM: Float64Array; yM: Float64Array; count: number },
@@ -216,7 +264,7 @@ function finish(
   aggregate: boolean,
   t0: number,
 ): CityCoverageProblem {
-  let raw = builder.finish();
+  let raw = matrix;
   // Candidate columns that cover nothing cannot help: leave them out (existing ones stay, locked).
   const keep: number[] = [];
   for (let j = 0; j < columns.length; j++) if (columns[j].existing || raw.degree(j) > 0) keep.push(j);
@@ -274,7 +322,7 @@ type CameraTemplate = Pick<CameraSpec, 'hfovDeg' | 'widthPx' | 'heightPx' | 'til
  * range of its level and in clear line of sight (the coverage session's test, `poseSeesPoint`, with
  * the camera's own building skipped). Points at height `zConst`, or per point `zs`.
  */
-async function cameraSights(
+function cameraColumns(
   specs: readonly CameraSpec[],
   levelOf: (c: CameraSpec) => number,
   ptzMode: PtzMode,
@@ -283,13 +331,11 @@ async function cameraSights(
   zs: Float64Array | null,
   zConst: number,
   phase: string,
-  o: BuildOptions,
-): Promise<CoverageMatrixBuilder> {
+): CityColumns {
   const index = pointIndex(points.xM, points.yM, points.count);
   const buf = new Uint32Array(Math.max(1, points.count));
   const pose = newPose();
-  const builder = new CoverageMatrixBuilder(points.count, specs.length * 64);
-  await inChunks(specs.length, phase, o, (from, to) => {
+  const build = (from: number, to: number, builder: CoverageMatrixBuilder) => {
     for (let q = from; q < to; q++) {
       const c = specs[q];
       let n = 0;
@@ -310,8 +356,8 @@ async function cameraSights(
       }
       builder.addSiteRange(buf, 0, n);
     }
-  });
-  return builder;
+  };
+  return { total: specs.length, demandCount: points.count, phase, chunkSize: 64, build };
 }
 
 /** New-camera columns: every candidate hosting `kind`, at its fixed heading or at each of `headings`; one exclusive group per mount. */
@@ -338,6 +384,32 @@ function existingCameraColumn(c: CameraSpec, specs: CameraSpec[], columns: Place
 export async function buildCameraProblem(city: City, candidates: readonly CandidateSite[], o: CameraProblemOptions = {}): Promise<CityCoverageProblem> {
   const t0 = Date.now();
   const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
+  const options: CameraColumnOptions = { coverage: o.coverage, headingsDeg: o.headingsDeg, template: o.template };
+  const { co, samples, columns, groups, cols } = prepareCameraColumns(city, candidates, options, prisms);
+  const matrix = await buildMatrix(cols, () => ({ device: 'camera', candidates: [...candidates], options }), o);
+  const ka = city.keyAreas;
+  return finish(
+    'camera',
+    matrix,
+    columns,
+    groups,
+    { xM: samples.xM, yM: samples.yM, count: samples.count },
+    Int32Array.from(samples.slot),
+    {
+      units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
+      requiredFraction: co.rulePercent / 100,
+      candidates,
+      samples,
+      grid: null,
+      indicator: { measure: 'video_hd_coverage', unitName: 'key areas', denominator: samples.areas.length },
+    },
+    o.aggregate ?? true,
+    t0,
+  );
+}
+
+/** The columns of the camera problem (new mounts × headings, then the counting existing cameras) over the video-set samples. */
+function prepareCameraColumns(city: City, candidates: readonly CandidateSite[], o: CameraColumnOptions, prisms: PrismIndex) {
   const co = resolveCoverageOptions({ ...o.coverage, areaSet: 'video' });
   const samples = sampleKeyAreas(city, prisms, { gridM: co.gridM, targetHeightM: co.targetHeightM, areaSet: 'video' });
   const d = CAMERA_DEFAULTS.camera;
@@ -352,26 +424,8 @@ export async function buildCameraProblem(city: City, candidates: readonly Candid
   }
   const levelOf = (c: CameraSpec) => doriPxPerM(co.areaLevel === 'camera' ? c.doriLevel : co.areaLevel);
   const points = { xM: samples.xM, yM: samples.yM, count: samples.count };
-  const builder = await cameraSights(specs, levelOf, co.ptzMode, prisms, points, null, co.targetHeightM, 'camera coverage', o);
-  const ka = city.keyAreas;
-  return finish(
-    'camera',
-    builder,
-    columns,
-    groups,
-    points,
-    Int32Array.from(samples.slot),
-    {
-      units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
-      requiredFraction: co.rulePercent / 100,
-      candidates,
-      samples,
-      grid: null,
-      indicator: { measure: 'video_hd_coverage', unitName: 'key areas', denominator: samples.areas.length },
-    },
-    o.aggregate ?? true,
-    t0,
-  );
+  const cols = cameraColumns(specs, levelOf, co.ptzMode, prisms, points, null, co.targetHeightM, 'camera coverage');
+  return { co, samples, columns, groups, cols };
 }
 
 /**
@@ -402,12 +456,15 @@ export async function buildEpoliceProblem(city: City, candidates: readonly Candi
   for (const c of camerasFromDevices(city.devices)) if (co.epoliceCameraKinds.includes(c.kind) && c.healthy) existingCameraColumn(c, specs, columns, groups);
   const level = doriPxPerM(co.epoliceLevel);
   const points = { xM: st.xM, yM: st.yM, count: st.count };
-  const builder = await cameraSights(specs, () => level, co.ptzMode, prisms, points, st.zM, 0, 'e-police coverage', o);
+  const cols = cameraColumns(specs, () => level, co.ptzMode, prisms, points, st.zM, 0, 'e-police coverage');
+  // E-police problems are small (stop lines of the important intersections): always built on this thread.
+  // E-police problems are small (stop lines of the important intersections): always on this thread.
+  const matrix = await buildMatrix(cols, null, o);
   const ixOfPoint = Int32Array.from(st.sampleApproach, (a) => st.approachIntersection[a]);
   const N = city.roadNodes;
   return finish(
     'epolice',
-    builder,
+    matrix,
     columns,
     groups,
     points,
@@ -445,6 +502,32 @@ function cellReachM(k: CellKernel, thresholdDbm: number): number {
 export async function buildCellProblem(city: City, candidates: readonly CandidateSite[], o: CellProblemOptions = {}): Promise<CityCoverageProblem> {
   const t0 = Date.now();
   const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
+  const { prisms: _p, onProgress: _op, signal: _s, chunkSize: _c, yieldFn: _y, aggregate: _a, columnsRunner: _r, ...options } = o;
+  const { samples, columns, groups, rulePercent, cols } = prepareCellColumns(city, candidates, options, prisms);
+  const matrix = await buildMatrix(cols, () => ({ device: 'cell5g', candidates: [...candidates], options }), o);
+  const ka = city.keyAreas;
+  return finish(
+    'cell5g',
+    matrix,
+    columns,
+    groups,
+    { xM: samples.xM, yM: samples.yM, count: samples.count },
+    Int32Array.from(samples.slot),
+    {
+      units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
+      requiredFraction: rulePercent / 100,
+      candidates,
+      samples,
+      grid: null,
+      indicator: { measure: 'nr5g_key_area_coverage', unitName: 'key areas', denominator: samples.areas.length },
+    },
+    o.aggregate ?? true,
+    t0,
+  );
+}
+
+/** The columns of the 5G problem (candidate sites, then existing sites) over the 5G-set samples. */
+function prepareCellColumns(city: City, candidates: readonly CandidateSite[], o: CellColumnOptions, prisms: PrismIndex) {
   const hUt = o.ueHeightM ?? 1.5;
   const thr = o.rsrpThresholdDbm ?? DEFAULT_NR5G_AREA_OPTIONS.rsrpThresholdDbm;
   const rulePercent = o.rulePercent ?? DEFAULT_NR5G_AREA_OPTIONS.rulePercent;
@@ -508,10 +591,9 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
     columns.push({ existing: true, device: 'cell5g', id: cells.length === 1 ? c0.id : siteId, candidate: -1, xM: c0.xM, yM: c0.yM, heightM: c0.heightM, headingDeg: null, template: `${cells.length} cell${cells.length > 1 ? 's' : ''} ${c0.band}` });
     groups.push(-1);
   }
-  const builder = new CoverageMatrixBuilder(samples.count, sites.length * 256);
   const hits = new Uint32Array(Math.max(1, samples.count));
   const stamp = new Int32Array(samples.count).fill(-1);
-  await inChunks(sites.length, '5G coverage', { chunkSize: 8, ...o }, (from, to) => {
+  const build = (from: number, to: number, builder: CoverageMatrixBuilder) => {
     for (let q = from; q < to; q++) {
       let n = 0;
       for (const m of sites[q]) {
@@ -539,26 +621,18 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
       }
       builder.addSiteRange(hits, 0, n);
     }
-  });
-  const ka = city.keyAreas;
-  return finish(
-    'cell5g',
-    builder,
-    columns,
-    groups,
-    { xM: samples.xM, yM: samples.yM, count: samples.count },
-    Int32Array.from(samples.slot),
-    {
-      units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
-      requiredFraction: rulePercent / 100,
-      candidates,
-      samples,
-      grid: null,
-      indicator: { measure: 'nr5g_key_area_coverage', unitName: 'key areas', denominator: samples.areas.length },
-    },
-    o.aggregate ?? true,
-    t0,
-  );
+  };
+  const cols: CityColumns = { total: sites.length, demandCount: samples.count, phase: '5G coverage', chunkSize: 8, build };
+  return { samples, columns, groups, rulePercent, cols };
+}
+
+/**
+ * The columns of a camera or 5G problem, ready to be built by ranges: a worker calls this once per
+ * (city, params) and then `build(from, to, builder)` for its ranges; merged in order, the ranges give
+ * exactly the matrix `buildCameraProblem` / `buildCellProblem` build on one thread.
+ */
+export function buildCityColumns(city: City, prisms: PrismIndex, params: CityColumnsParams): CityColumns {
+  return params.device === 'camera' ? prepareCameraColumns(city, params.candidates, params.options, prisms).cols : prepareCellColumns(city, params.candidates, params.options, prisms).cols;
 }
 
 const WEATHER = DEVICE_TYPES.indexOf('weather');
@@ -602,16 +676,16 @@ export async function buildWeatherProblem(city: City, candidates: readonly Candi
   for (let i = 0; i < d.count; i++) {
     if (d.typeCode[i] === WEATHER && d.healthy[i]) columns.push({ existing: true, device: 'weather', id: d.ids[i], candidate: -1, xM: d.xyM[2 * i], yM: d.xyM[2 * i + 1], heightM: d.heightM[i], headingDeg: null, template: 'existing station' });
   }
-  const builder = new CoverageMatrixBuilder(points.count, columns.length * 16);
-  await inChunks(columns.length, 'weather coverage', { chunkSize: 256, ...o }, (from, to) => {
+  const build = (from: number, to: number, builder: CoverageMatrixBuilder) => {
     for (let q = from; q < to; q++) {
       const n = index ? index.withinInto(columns[q].xM, columns[q].yM, o.radiusM, buf) : 0;
       builder.addSiteRange(buf, 0, n);
     }
-  });
+  };
+  const matrix = await buildMatrix({ total: columns.length, demandCount: points.count, phase: 'weather coverage', chunkSize: 256, build }, null, o);
   return finish(
     'weather',
-    builder,
+    matrix,
     columns,
     columns.map(() => -1),
     points,

@@ -11,6 +11,9 @@
  * - `nr5g-raster` — the SS-RSRP raster of a set of 5G cells over a scope (default 城区) on a square grid:
  *   `NrCoverageModel.compute(set, from, to)` over the task's samples. Best-server RSRP, best cell and
  *   line-of-sight flag per sample, exactly as one thread computes them (tested).
+ * - `placement-columns` — columns [from, to) of a placement problem's coverage matrix (camera or 5G,
+ *   sim-core/placement/city.ts `buildCityColumns`); merged in order, exactly the matrix the problem
+ *   builder makes on one thread (tested).
  *
  * A task checks `control.cancelled()` between steps and throws a {@link JobCancelledError}; it reports
  * the items done through `control.progress(done)` at most every ~100 ms.
@@ -22,6 +25,7 @@ import { cellSpecsFromCity, type CellSpec } from '../coverage/cellular/cells.ts'
 import { gridOverBBox, rasterizePolygons, type GridSpec } from '../coverage/cellular/grid.ts';
 import { DEFAULT_MAX_RADIUS_M, NrCoverageModel, NrSampleSet } from '../coverage/cellular/model.ts';
 import { CoverageSession, type CoverageOptions } from '../coverage/session.ts';
+import { buildCityColumns, type CityColumnsParams } from '../placement/city.ts';
 import { CoverageMatrix, CoverageMatrixBuilder } from '../placement/coverage-matrix.ts';
 import { PrismIndex } from '../spatial/prism-index.ts';
 
@@ -267,10 +271,53 @@ export const nr5gRasterJob: JobDefinition<Nr5gRasterParams, Nr5gRaster, Nr5gRast
   },
 };
 
+// ---------------------------------------------------------------------------------- placement-columns
+
+export interface PlacementColumnsParams {
+  /**
+   * The {@link CityColumnsParams} as JSON ({@link placementColumnsParams}): every task carries them, and
+   * one string is copied to a worker at memory speed and is its own cache key, where a structured clone
+   * of tens of thousands of candidate objects per task cost more than a share of the columns.
+   */
+  columnsJson: string;
+  /** Number of columns (known to the caller, which prepared the same columns). */
+  total: number;
+}
+
+/** The parameters of a `placement-columns` job. */
+export function placementColumnsParams(columns: CityColumnsParams, total: number): PlacementColumnsParams {
+  return { columnsJson: JSON.stringify(columns), total };
+}
+
+export const placementColumnsJob: JobDefinition<PlacementColumnsParams, CoverageMatrix, PlacementColumnsParams, ArrayBuffer> = {
+  total: (_city, p) => p.total,
+  slice: (p) => p,
+  run(ctx, p, from, to, control) {
+    const cols = ctx.prepare('placement-columns', p.columnsJson, () => buildCityColumns(ctx.city, ctx.prisms, JSON.parse(p.columnsJson) as CityColumnsParams));
+    if (cols.total !== p.total) throw new Error(`placement-columns: the worker prepared ${cols.total} columns, the caller ${p.total} (different city or options)`);
+    const builder = new CoverageMatrixBuilder(cols.demandCount, (to - from) * 64);
+    runInSteps(from, to, cols.chunkSize, control, 'placement-columns', (a, b) => cols.build(a, b, builder));
+    const data = builder.finish().data;
+    return { part: data, transfer: [data] };
+  },
+  merge(_city, p, parts) {
+    const pieces = parts.map((x) => CoverageMatrix.from(x.part));
+    const demandCount = pieces[0]?.demandCount ?? 0;
+    const out = new CoverageMatrixBuilder(demandCount, pieces.reduce((n, m) => n + m.nonzeroCount, 0));
+    for (const m of pieces) {
+      if (m.demandCount !== demandCount) throw new Error('placement-columns: workers disagree on the demand count (different city or options)');
+      for (let j = 0; j < m.siteCount; j++) out.addSiteRange(m.demandIndex, m.siteStart[j], m.siteStart[j + 1], true);
+    }
+    if (out.siteCount !== p.total) throw new Error(`placement-columns: merged ${out.siteCount} columns for ${p.total}`);
+    return out.finish();
+  },
+};
+
 /** Parameters and result of each job. */
 export interface JobTypes {
   'camera-sight': { params: CameraSightParams; result: CameraSightResult };
   'nr5g-raster': { params: Nr5gRasterParams; result: Nr5gRaster };
+  'placement-columns': { params: PlacementColumnsParams; result: CoverageMatrix };
 }
 
 export type JobName = keyof JobTypes;
@@ -281,6 +328,7 @@ export type JobResult<K extends JobName> = JobTypes[K]['result'];
 export const JOBS: { readonly [K in JobName]: JobDefinition<JobParams<K>, JobResult<K>, unknown, unknown> } = {
   'camera-sight': cameraSightJob,
   'nr5g-raster': nr5gRasterJob,
+  'placement-columns': placementColumnsJob,
 };
 
 /** A task as it travels to a worker. */

@@ -11,11 +11,15 @@
  * plus the remaining blind spots) and prints a summary; `--csv` writes the proposals as a table. The
  * generic form reads sites, weighted demand points, a covering radius and k (or a target percentage)
  * and writes the selection as JSON. Outputs are written atomically; on error nothing is written.
+ * The camera and 5G coverage matrices are built in a pool of `--threads` worker threads (default
+ * the machine's parallelism, at most 4; `--threads 1` builds them on this thread), with progress on
+ * stderr; Ctrl-C (SIGINT) cancels the build or the solve and nothing is written.
  * Exit codes: 0 done, 1 error (bad input, with the file, record and field), 3 the target could not
- * be reached with the candidates (the best effort is still written).
+ * be reached with the candidates (the best effort is still written), 130 interrupted.
  */
 import type { CAC } from 'cac';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { LocalFrame } from '../../../sim-core/cim/frame.ts';
 import type { City } from '../../../sim-core/cim/types.ts';
 import { parseJsonText } from '../../../sim-core/cim/import/json-text.ts';
@@ -27,6 +31,7 @@ import {
   buildWeatherProblem,
   type BuildOptions,
   type CityCoverageProblem,
+  type ColumnsRunner,
 } from '../../../sim-core/placement/city.ts';
 import { candidatesFromGeoJSON, generateCandidates, PLACEMENT_DEVICES, type CandidateSite, type PlacementDevice } from '../../../sim-core/placement/candidates.ts';
 import {
@@ -44,6 +49,8 @@ import { highsSolver } from '../../../sim-core/placement/highs.ts';
 import { modelOfProblemFile, parseCoveringProblem, problemResultJson } from '../../../sim-core/placement/problem-json.ts';
 import { checkInputFile, decodeText, DEFAULT_MAX_FILE_MB, readCityFile } from '../../io/read-input.ts';
 import { writeFileAtomic } from '../../io/write-atomic.ts';
+import { placementColumnsParams } from '../../../sim-core/session/jobs.ts';
+import { createNodePool, type WorkerPool } from '../../../workers/node.ts';
 import { action, type CliContext } from '../main.ts';
 
 interface PlaceFlags {
@@ -71,6 +78,23 @@ interface PlaceFlags {
   scale?: unknown;
   quiet?: boolean;
   maxFileMb?: unknown;
+  threads?: unknown;
+}
+
+/** Default `--threads`: the machine's parallelism, at most 4 (the matrix build gains little beyond). */
+export const DEFAULT_PLACE_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+
+/** Exit code of a run cancelled by SIGINT (128 + 2, the shell convention). */
+const EXIT_INTERRUPTED = 130;
+
+/** A column runner on a worker pool: the matrix of the params, built by ranges in the workers. */
+async function poolRunner(pool: WorkerPool, city: City, signal: AbortSignal, onProgress: ((p: PlacementProgress) => void) | undefined): Promise<ColumnsRunner> {
+  const key = await pool.loadCity(city);
+  return (columns, total) =>
+    pool.run('placement-columns', key, placementColumnsParams(columns, total), {
+      signal,
+      onProgress: onProgress && ((p) => onProgress({ ...p, phase: `${columns.device === 'camera' ? 'camera' : '5G'} coverage (${pool.size} threads)` })),
+    });
 }
 
 /** A number option: absent → undefined; present → finite number within [lo, hi] or an error naming the flag. */
@@ -212,7 +236,41 @@ async function placeCity(cityArg: string, flags: PlaceFlags, maxFileMb: number):
   });
   if (flags.candidates) candidates.push(...candidatesFromGeoJSON(readJsonFile(flags.candidates, maxFileMb), new LocalFrame(city.origin), flags.candidates));
   if (candidates.length === 0) throw new Error('no candidate sites: check --sources and --candidates');
-  const build: BuildOptions = { prisms, onProgress: progressPrinter(flags.quiet) };
+  const threads = numberFlag(flags.threads, '--threads', 1, 64, true) ?? DEFAULT_PLACE_THREADS;
+  const ctl = new AbortController();
+  const onSigint = () => {
+    if (!flags.quiet) process.stderr.write('cimtwin place: interrupted, cancelling\n');
+    ctl.abort();
+  };
+  process.on('SIGINT', onSigint);
+  // Small ranges (16 per worker): the costly columns (rooftop macros, existing sites) sit at the end of the list.
+  const pool = threads > 1 && (devices.includes('camera') || devices.includes('cell5g')) ? createNodePool({ size: threads, maxActive: 1, tasksPerWorker: 16 }) : null;
+  try {
+    return await placeCityWith(city, prisms, candidates, devices, goal, solver, flags, t0, ctl.signal, pool);
+  } catch (e) {
+    if (!ctl.signal.aborted) throw e;
+    process.stderr.write('cimtwin place: cancelled; nothing written\n');
+    return EXIT_INTERRUPTED;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool?.terminate();
+  }
+}
+
+async function placeCityWith(
+  city: City,
+  prisms: PrismIndex,
+  candidates: CandidateSite[],
+  devices: PlacementDevice[],
+  goal: PlacementGoal,
+  solver: PlacementSolver,
+  flags: PlaceFlags,
+  t0: number,
+  signal: AbortSignal,
+  pool: WorkerPool | null,
+): Promise<number> {
+  const onProgress = progressPrinter(flags.quiet);
+  const build: BuildOptions = { prisms, onProgress, signal, columnsRunner: pool ? await poolRunner(pool, city, signal, onProgress) : undefined };
   const problems: CityCoverageProblem[] = [];
   const headings = numberFlag(flags.headings, '--headings', 1, 72, true) ?? 8;
   for (const d of devices) {
@@ -234,6 +292,7 @@ async function placeCity(cityArg: string, flags: PlaceFlags, maxFileMb: number):
     redundancyPenalty: numberFlag(flags.redundancyPenalty, '--redundancy-penalty', 0, 1e9),
     deviceCost: numberFlag(flags.deviceCost, '--device-cost', 0, 1e9),
     onProgress: progressPrinter(flags.quiet),
+    signal,
   });
   const checks: string[] = [];
   if (devices.includes('camera') || devices.includes('epolice')) {
@@ -285,6 +344,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--no-blind-spots', 'Leave the remaining blind spots out of the GeoJSON')
     .option('--clip-blind-spots', 'Clip blind spots to the area outlines and buildings (polyclip; slower)')
     .option('--scale <f>', "Scale of the 'default' city (default 1)")
+    .option('--threads <n>', `Worker threads building the camera and 5G matrices (default ${DEFAULT_PLACE_THREADS}: this machine's parallelism, at most 4; 1 = this thread)`)
     .option('--quiet', 'No progress or summary on stderr')
     .option('--max-file-mb <mb>', 'Refuse input files larger than this', { default: DEFAULT_MAX_FILE_MB })
     .example('cimtwin place default --device camera --target-star 4 -o cameras.geojson --csv cameras.csv')
