@@ -6,21 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from './app.ts';
+import { ADMIN_PASSWORD, expectError, loginRoles, until } from './test-api.ts';
 import { makeTestCity } from './test-city.ts';
 import { CityBuilder } from '../sim-core/cim/builder.ts';
 import { cityToGeoJSON } from '../sim-core/cim/city-file.ts';
 import { announceSkip, TEST_DATABASES } from './db/test-db.ts';
 import { RESTART_MESSAGE } from './jobs/service.ts';
 
-const ADMIN_PASSWORD = 'admin-password-for-tests';
 
-function expectError(res: LightMyRequestResponse, statusCode: number, message?: RegExp) {
-  expect(res.statusCode, res.body).toBe(statusCode);
-  const body = res.json();
-  expect(body).toEqual({ error: expect.any(String), message: expect.any(String), statusCode });
-  expect(res.body).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/); // no stack frames
-  if (message) expect(body.message).toMatch(message);
-}
 
 /** A city with a two-signal arterial (for the green-wave job). */
 function corridorCity() {
@@ -32,15 +25,6 @@ function corridorCity() {
   return b.build();
 }
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting; last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 for (const engine of TEST_DATABASES) {
   announceSkip(engine, 'server/api.test.ts');
@@ -61,17 +45,7 @@ for (const engine of TEST_DATABASES) {
         api: { database: opened.db, adminPassword: ADMIN_PASSWORD, loginRateLimit: 30, maxUploadMb: 1, jobs: { maxActive: 1, maxQueued: 1, testDelayMs: 1000 } },
       });
       await app.ready();
-      const login = async (username: string, password: string) => {
-        const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-        expect(r.statusCode, r.body).toBe(200);
-        return r.json().token as string;
-      };
-      token.admin = await login('admin', ADMIN_PASSWORD);
-      for (const role of ['planner', 'viewer'] as const) {
-        const r = await app.inject({ method: 'POST', url: '/api/users', headers: auth('admin'), payload: { username: `${role}1`, password: `${role}-password-1`, role } });
-        expect(r.statusCode, r.body).toBe(201);
-        token[role] = await login(`${role}1`, `${role}-password-1`);
-      }
+      Object.assign(token, await loginRoles(app));
     });
 
     afterAll(async () => {

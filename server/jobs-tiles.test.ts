@@ -5,35 +5,19 @@
  * builder stopping between tiles when its signal aborts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
+import { ADMIN_PASSWORD, expectError, loginRoles, until } from './test-api.ts';
 import { makeTestCity } from './test-city.ts';
 import { TEST_DATABASES } from './db/test-db.ts';
 import { runTiles, tilesetNameOf, JOB_TILESET_NAME } from './jobs/tiles-job.ts';
 import { CONTENT_DIR, TILESET_FILE } from '../tiles/write.ts';
 
-const ADMIN_PASSWORD = 'admin-password-for-tests';
 
-function expectError(res: LightMyRequestResponse, statusCode: number, message?: RegExp) {
-  expect(res.statusCode, res.body).toBe(statusCode);
-  const body = res.json();
-  expect(body).toEqual({ error: expect.any(String), message: expect.any(String), statusCode });
-  expect(res.body).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/);
-  if (message) expect(body.message).toMatch(message);
-}
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting; last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface TileJson {
   content?: { uri: string };
@@ -98,17 +82,7 @@ describe(`tiles jobs on ${engine.engine}`, () => {
       api: { database: opened.db, adminPassword: ADMIN_PASSWORD, jobs: { maxActive: 1, maxQueued: 4, testDelayMs: 400 } },
     });
     await app.ready();
-    const login = async (username: string, password: string) => {
-      const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-      expect(r.statusCode, r.body).toBe(200);
-      return r.json().token as string;
-    };
-    token.admin = await login('admin', ADMIN_PASSWORD);
-    for (const role of ['planner', 'viewer'] as const) {
-      const r = await app.inject({ method: 'POST', url: '/api/users', headers: auth('admin'), payload: { username: `${role}1`, password: `${role}-password-1`, role } });
-      expect(r.statusCode, r.body).toBe(201);
-      token[role] = await login(`${role}1`, `${role}-password-1`);
-    }
+    Object.assign(token, await loginRoles(app));
   });
 
   afterAll(async () => {
