@@ -43,6 +43,7 @@ function cityFile(name: string, cameraAttrs: Record<string, unknown> = {}): stri
     const heading = ((Math.atan2(ux, uy) * 180) / Math.PI + 360) % 360;
     b.addDevice({ id, type: 'epolice', xM: -15 * ux - 3.5 * uy, yM: 200 - 15 * uy + 3.5 * ux, heightM: 6, headingDeg: heading, tiltDeg: 12, attrs: { hfovDeg: 30, resolutionPx: [2448, 2048] } });
   }
+  b.addDevice({ id: 'sig-c', type: 'signal', xM: 2, yM: 202, heightM: 6, attrs: { nodeId: 'c', realTimeTiming: true } });
   const p = join(dir, name);
   writeFileSync(p, JSON.stringify(cityToGeoJSON(b.build())));
   return p;
@@ -76,6 +77,9 @@ describe('cimtwin coverage', () => {
     expect(ix).toHaveLength(1);
     expect(ix[0]).toMatchObject({ nodeId: 'c', approaches: 4, coveredApproaches: 3, covered: false });
     expect(rep.indicators.epolice_coverage).toMatchObject({ value: 0, numerator: 0, denominator: 1 });
+    // the one important intersection has a real-time signal controller
+    expect(rep.indicators.signal_realtime_timing).toMatchObject({ value: 100, numerator: 1, denominator: 1, model: 'signal-timing' });
+    expect(rep.signal.withRealTime).toEqual(['c']);
     const fc = JSON.parse(readFileSync(holes, 'utf8'));
     expect(fc.type).toBe('FeatureCollection');
     expect(fc.features.map((f: { properties: { areaId: string } }) => f.properties.areaId)).toContain('hidden');

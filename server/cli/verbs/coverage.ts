@@ -14,6 +14,7 @@
  * device types in the ledger are ignored here. The report is written atomically; on any error nothing
  * is written. See docs/coverage.md.
  */
+import { signalTimingIndicator } from '../../../sim-core/signal/indicator.ts';
 import type { CAC } from 'cac';
 import { CimError } from '../../../sim-core/cim/errors.ts';
 import { importCity } from '../../../sim-core/cim/import/context.ts';
@@ -231,6 +232,12 @@ export function register(cli: CAC, ctx: CliContext): void {
           const d = w.weather?.spacing.decision;
           extraLines.push(`  weather stations: ${d ? `${w.weather!.spacing.stationCount} in ${w.weather!.scope.kind}, ${d.metric} ${d.valueKm !== null ? `${d.valueKm.toFixed(2)} km` : `${d.valuePercent?.toFixed(1)}%`} → ${d.meets ? 'meets' : 'does not meet'} ${d.rule}` : 'n/a'}`, ...w.notes.map((t) => `  note: ${t}`));
         }
+        // 交通路口实时信号配时系统比例: the controllers' real-time flag over important intersections (sim-core/signal).
+        const signal = signalTimingIndicator(city);
+        (report as { signal?: unknown }).signal = { withRealTime: signal.withRealTime, without: signal.without, unmatchedControllers: signal.unmatchedControllers };
+        Object.assign(report.indicators, signal.indicators);
+        const st = signal.indicators.signal_realtime_timing;
+        extraLines.push(`  real-time signal timing: ${st.value.toFixed(1)}% of important intersections (${st.numerator}/${st.denominator})${signal.unmatchedControllers.length ? `; ${signal.unmatchedControllers.length} controllers at no important intersection` : ''}`);
         const computedAt = new Date().toISOString();
         for (const v of Object.values(report.indicators)) v.computedAt = computedAt;
 
