@@ -10,7 +10,7 @@
  * centroid of its footprint lies inside the area's polygon.
  */
 import Flatbush from 'flatbush';
-import { pointInTablePolygon } from '../sim-core/geom/polygon.ts';
+import { pointInTablePolygon, tablePolygonBBox } from '../sim-core/geom/polygon.ts';
 import type { City } from '../sim-core/cim/types.ts';
 
 /** Id of the metadata schema written into every content glb. */
@@ -304,17 +304,11 @@ export function buildingKeyAreas(city: City, centroidsM: Float64Array = footprin
   const out: string[][] = Array.from({ length: city.buildings.count }, () => []);
   if (a.count === 0) return out;
   const index = new Flatbush(a.count);
+  const bb = new Float64Array(4);
   for (let k = 0; k < a.count; k++) {
-    const v0 = a.vertexStart[a.ringStart[k]], v1 = a.vertexStart[a.ringStart[k] + 1];
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (let v = v0; v < v1; v++) {
-      const x = a.xyM[2 * v], y = a.xyM[2 * v + 1];
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    index.add(minX, minY, maxX, maxY);
+    // The box of all rings: a multi-part area holds several outer rings.
+    tablePolygonBBox(a.ringStart, a.vertexStart, a.xyM, k, bb);
+    index.add(bb[0], bb[1], bb[2], bb[3]);
   }
   index.finish();
   for (let i = 0; i < city.buildings.count; i++) {

@@ -128,8 +128,13 @@ export function createCityLayers(city: CityFeatureCollection, options: CityLayer
         break;
       }
       case 'key-area': {
+        // One area may be a MultiPolygon (an OSM multipolygon park, a school on two plots).
+        const g = feature.geometry;
         const rings = polygonRings(feature);
         if (rings) areaMesh.addFlat(rings, KEY_AREA_HEIGHT_M, KEY_AREA_COLOR);
+        else if (g && g.type === 'MultiPolygon' && Array.isArray(g.coordinates)) {
+          for (const polygon of g.coordinates as Position[][][]) areaMesh.addFlat(polygon, KEY_AREA_HEIGHT_M, KEY_AREA_COLOR);
+        }
         break;
       }
       case 'scope': {

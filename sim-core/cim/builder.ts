@@ -57,7 +57,13 @@ export interface RoadLinkInput {
 
 export interface KeyAreaInput {
   id: string;
-  rings: number[][];
+  /** One polygon: outer ring first, then holes, as flat x,y metre lists. Give this or `polygons`. */
+  rings?: number[][];
+  /**
+   * Several polygons of one area (an OSM multipolygon park, a school on two plots), each its outer
+   * ring then its holes. The area is still counted once by the indicators.
+   */
+  polygons?: number[][][];
   category: string;
   name?: string | null;
   inVideoSet?: boolean;
@@ -94,12 +100,23 @@ class PolygonAccumulator {
   xy: number[] = [];
 
   add(rings: number[][], what: string): void {
-    if (!Array.isArray(rings) || rings.length === 0) throw new CimError(`${what} has no rings`, { field: 'geometry' });
+    this.addPolygons([rings], what);
+  }
+
+  /**
+   * Adds one feature made of several polygons: each outer ring (CCW) followed by its holes (CW), all
+   * polygons' rings consecutively.
+   */
+  addPolygons(polygons: number[][][], what: string): void {
+    if (!Array.isArray(polygons) || polygons.length === 0) throw new CimError(`${what} has no polygon`, { field: 'geometry' });
     const cleaned: number[][] = [];
-    rings.forEach((ring, r) => {
-      const c = cleanRing(ring);
-      if (typeof c === 'string') throw new CimError(c, { field: `geometry ring ${r}` });
-      cleaned.push(orientRing(c, r === 0));
+    polygons.forEach((rings, p) => {
+      if (!Array.isArray(rings) || rings.length === 0) throw new CimError(`${what} has no rings`, { field: polygons.length > 1 ? `geometry polygon ${p}` : 'geometry' });
+      rings.forEach((ring, r) => {
+        const c = cleanRing(ring);
+        if (typeof c === 'string') throw new CimError(c, { field: polygons.length > 1 ? `geometry polygon ${p} ring ${r}` : `geometry ring ${r}` });
+        cleaned.push(orientRing(c, r === 0));
+      });
     });
     for (const ring of cleaned) {
       for (const v of ring) this.xy.push(v);
@@ -248,7 +265,9 @@ export class CityBuilder {
     if (typeof input.id !== 'string' || !input.id) throw new CimError('key area needs a non-empty string id', { field: 'id' });
     if (this.aIds.has(input.id)) throw new CimError(`duplicate key area id '${input.id}'`, { field: 'id' });
     if (typeof input.category !== 'string' || !input.category) throw new CimError('key area needs a category', { field: 'category' });
-    this.a.poly.add(input.rings, 'key area');
+    if (input.polygons !== undefined && input.rings !== undefined) throw new CimError(`key area '${input.id}' gives both rings and polygons; give one`, { field: 'geometry' });
+    if (input.polygons !== undefined) this.a.poly.addPolygons(input.polygons, 'key area');
+    else this.a.poly.add(input.rings ?? [], 'key area');
     this.aIds.add(input.id);
     this.a.ids.push(input.id);
     this.a.names.push(input.name ?? null);

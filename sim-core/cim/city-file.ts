@@ -8,6 +8,7 @@
 import { CityBuilder } from './builder.ts';
 import { CimError, recordName } from './errors.ts';
 import { LocalFrame } from './frame.ts';
+import { tablePolygonParts } from '../geom/polygon.ts';
 import { DEVICE_TYPES, ROAD_CLASSES, type Attrs, type City, type DeviceType, type RoadClass, type ScopeKind } from './types.ts';
 
 export const CITY_FORMAT = 'cimtwin-city';
@@ -60,6 +61,15 @@ function pointToLngLat(frame: LocalFrame, x: number, y: number): Position {
 
 const opt = (v: number) => (Number.isNaN(v) ? undefined : v);
 
+/** A key area's geometry: a Polygon, or a MultiPolygon when it holds several outer rings. */
+function keyAreaGeometry(frame: LocalFrame, a: City['keyAreas'], i: number): { type: string; coordinates: unknown } {
+  const parts = tablePolygonParts(a.ringStart, a.vertexStart, a.xyM, i);
+  if (parts.length === 2) return { type: 'Polygon', coordinates: ringsToLngLat(frame, a.xyM, a.vertexStart, parts[0], parts[1]) };
+  const coordinates: Position[][][] = [];
+  for (let k = 0; k + 1 < parts.length; k++) coordinates.push(ringsToLngLat(frame, a.xyM, a.vertexStart, parts[k], parts[k + 1]));
+  return { type: 'MultiPolygon', coordinates };
+}
+
 /** Serialises a city as a cim-twin city file (GeoJSON). */
 export function cityToGeoJSON(city: City): CityFeatureCollection {
   const frame = new LocalFrame(city.origin);
@@ -109,7 +119,7 @@ export function cityToGeoJSON(city: City): CityFeatureCollection {
     features.push({
       type: 'Feature',
       id: a.ids[i],
-      geometry: { type: 'Polygon', coordinates: ringsToLngLat(frame, a.xyM, a.vertexStart, a.ringStart[i], a.ringStart[i + 1]) },
+      geometry: keyAreaGeometry(frame, a, i),
       properties: { ...a.attrs[i], layer: 'key-area', category: a.category[i], name: a.names[i], video: a.inVideoSet[i] === 1, nr5g: a.in5gSet[i] === 1 },
     });
   }
@@ -253,10 +263,14 @@ export function cityFromGeoJSON(json: unknown, file = 'city file'): City {
           });
           break;
         }
-        case 'key-area':
-          if (g.type !== 'Polygon') throw new CimError(`key area geometry must be Polygon, got ${g.type}`, { field: 'geometry.type' });
-          builder.addKeyArea({ id, rings: flatRings(frame, g.coordinates, 'geometry.coordinates'), category: props.category as string, name: str(props.name), inVideoSet: props.video !== false, in5gSet: props.nr5g !== false, attrs: restAttrs(props, layer) });
+        case 'key-area': {
+          if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') throw new CimError(`key area geometry must be Polygon or MultiPolygon, got ${g.type}`, { field: 'geometry.type' });
+          const geometry = g.type === 'Polygon'
+            ? { rings: flatRings(frame, g.coordinates, 'geometry.coordinates') }
+            : { polygons: (Array.isArray(g.coordinates) ? (g.coordinates as unknown[]) : []).map((p, k) => flatRings(frame, p, `geometry.coordinates[${k}]`)) };
+          builder.addKeyArea({ id, ...geometry, category: props.category as string, name: str(props.name), inVideoSet: props.video !== false, in5gSet: props.nr5g !== false, attrs: restAttrs(props, layer) });
           break;
+        }
         case 'scope': {
           const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? (g.coordinates as unknown[]) : null;
           if (!polys) throw new CimError(`scope geometry must be Polygon or MultiPolygon, got ${g.type}`, { field: 'geometry.type' });

@@ -6,7 +6,8 @@
  * the city's {@link LocalFrame} (x east, y north). Polygons are stored earcut-style: for each
  * feature a range of rings (`ringStart`), for each ring a range of vertices (`vertexStart`), and the
  * vertices interleaved x,y in `xyM`. Rings are stored open (the closing vertex is not repeated);
- * the first ring of a feature is its outer ring, counter-clockwise; holes follow, clockwise.
+ * the first ring of a feature is its outer ring, counter-clockwise; holes follow, clockwise. A key
+ * area may hold several such polygons one after another (each CCW outer ring starts a new one).
  */
 import type { CityOrigin } from './frame.ts';
 
@@ -66,7 +67,11 @@ export const DEVICE_TYPE_ZH: Record<DeviceType, string> = {
 /** Extra attributes carried unchanged through import/export. Values are JSON values. */
 export type Attrs = Record<string, unknown>;
 
-/** Polygons in flat arrays (see module doc). */
+/**
+ * Polygons in flat arrays (see module doc). A building holds one outer ring (CCW) followed by its
+ * holes (CW). A key area may hold several polygons: each outer ring (CCW) followed by its holes (CW),
+ * all consecutively — so a CCW ring starts a new polygon, and signed ring areas sum to the area.
+ */
 export interface PolygonTable {
   /** For feature i, its rings are ringStart[i] .. ringStart[i+1]-1. Length count+1. */
   ringStart: Uint32Array;

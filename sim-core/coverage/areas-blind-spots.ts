@@ -13,7 +13,7 @@
 import { difference, intersection } from 'polyclip-ts';
 import { LocalFrame } from '../cim/frame.ts';
 import type { City } from '../cim/types.ts';
-import { tablePolygonBBox } from '../geom/polygon.ts';
+import { tablePolygonBBox, tablePolygonParts } from '../geom/polygon.ts';
 import type { PrismIndex } from '../spatial/prism-index.ts';
 import type { AreaSamples } from './areas.ts';
 import { outlineCells, pairsSignedArea } from './areas-cell-outline.ts';
@@ -51,10 +51,23 @@ export interface BlindSpotCollection {
   features: BlindSpotFeature[];
 }
 
-/** Polygon `f` of a flat table as polyclip rings (closed). */
+/** Polygon `f` of a flat table (one outer ring and its holes) as polyclip rings (closed). */
 function tablePoly(ringStart: Uint32Array, vertexStart: Uint32Array, xy: Float64Array, f: number): Poly {
+  return ringsPoly(vertexStart, xy, ringStart[f], ringStart[f + 1]);
+}
+
+/** Feature `f` of a flat table as polyclip polygons, one per outer ring (a multi-part key area gives several). */
+function tableMultiPoly(ringStart: Uint32Array, vertexStart: Uint32Array, xy: Float64Array, f: number): Poly[] {
+  const parts = tablePolygonParts(ringStart, vertexStart, xy, f);
+  const out: Poly[] = [];
+  for (let k = 0; k + 1 < parts.length; k++) out.push(ringsPoly(vertexStart, xy, parts[k], parts[k + 1]));
+  return out;
+}
+
+/** Rings r0 … r1−1 of a flat table as polyclip rings (closed). */
+function ringsPoly(vertexStart: Uint32Array, xy: Float64Array, r0: number, r1: number): Poly {
   const poly: Poly = [];
-  for (let r = ringStart[f]; r < ringStart[f + 1]; r++) {
+  for (let r = r0; r < r1; r++) {
     const ring: Ring = [];
     for (let v = vertexStart[r]; v < vertexStart[r + 1]; v++) ring.push([mm(xy[2 * v]), mm(xy[2 * v + 1])]);
     ring.push([ring[0][0], ring[0][1]]);
@@ -119,8 +132,8 @@ export function blindSpots(city: City, samples: AreaSamples, seen: ArrayLike<num
     let unseen = 0;
     for (let s = samples.areaStart[slot]; s < samples.areaStart[slot + 1]; s++) if (!(seen[s] > 0)) unseen++;
     if (n === 0 || unseen === 0) continue;
-    const areaPoly = tablePoly(ka.ringStart, ka.vertexStart, ka.xyM, a);
-    const cells: Poly[] = samples.representative[slot] ? [areaPoly] : unseenOutline(samples, slot, seen);
+    const areaPoly = tableMultiPoly(ka.ringStart, ka.vertexStart, ka.xyM, a);
+    const cells: Poly[] = samples.representative[slot] ? areaPoly : unseenOutline(samples, slot, seen);
     let shape: Poly[] = cells;
     let clipped = false;
     if (options.clip) try {

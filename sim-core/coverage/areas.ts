@@ -8,7 +8,8 @@
  *
  * **The grid** is global: sample (i, j) sits at ((i + ½)·gridM, (j + ½)·gridM) in the local frame, so
  * neighbouring areas share one lattice and uncovered cells merge cleanly into blind-spot polygons. A
- * sample belongs to an area when its point is inside the area polygon (even-odd, holes excluded) and
+ * sample belongs to an area when its point is inside the area polygon (even-odd over all rings: holes
+ * excluded, every part of a multi-part area included, so such an area is sampled and counted once) and
  * not inside a ground-standing building (`PrismIndex.buildingAt(x, y, 0)`; the ground under a raised
  * part with base > 0 stays open). Overlapping areas each get their own samples at a shared point.
  * An area too small to hold a grid point gets one sample at the first open point of a grid four

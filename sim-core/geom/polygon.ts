@@ -25,8 +25,18 @@ export function pointInRing(x: number, y: number, xy: ArrayLike<number>, start: 
   return inside;
 }
 
+/** Even-odd test of point (x, y) against rings r0 … r1−1 of a flat polygon table (one part: outer ring and its holes). */
+export function pointInRings(x: number, y: number, vertexStart: ArrayLike<number>, xy: ArrayLike<number>, r0: number, r1: number): boolean {
+  let inside = false;
+  for (let r = r0; r < r1; r++) {
+    if (pointInRing(x, y, xy, vertexStart[r], vertexStart[r + 1])) inside = !inside;
+  }
+  return inside;
+}
+
 /**
- * Point in polygon for feature `f` of a flat polygon table (outer ring plus holes, even-odd rule).
+ * Point in polygon for feature `f` of a flat polygon table (even-odd rule over all its rings: outer
+ * rings and holes, of every part of a multi-part key area).
  */
 export function pointInTablePolygon(
   x: number,
@@ -36,14 +46,13 @@ export function pointInTablePolygon(
   xy: ArrayLike<number>,
   f: number,
 ): boolean {
-  let inside = false;
-  for (let r = ringStart[f]; r < ringStart[f + 1]; r++) {
-    if (pointInRing(x, y, xy, vertexStart[r], vertexStart[r + 1])) inside = !inside;
-  }
-  return inside;
+  return pointInRings(x, y, vertexStart, xy, ringStart[f], ringStart[f + 1]);
 }
 
-/** Area of feature `f` of a flat polygon table (outer minus holes), m². */
+/**
+ * Area of feature `f` of a flat polygon table, m²: the sum of signed ring areas (outer rings CCW count
+ * +, holes CW count −), so a multi-part key area sums its parts minus their holes.
+ */
 export function tablePolygonArea(
   ringStart: ArrayLike<number>,
   vertexStart: ArrayLike<number>,
@@ -51,14 +60,35 @@ export function tablePolygonArea(
   f: number,
 ): number {
   let a = 0;
-  for (let r = ringStart[f]; r < ringStart[f + 1]; r++) {
-    const ar = Math.abs(ringSignedArea(xy, vertexStart[r], vertexStart[r + 1]));
-    a += r === ringStart[f] ? ar : -ar;
-  }
+  for (let r = ringStart[f]; r < ringStart[f + 1]; r++) a += ringSignedArea(xy, vertexStart[r], vertexStart[r + 1]);
   return a;
 }
 
-/** Bounding box of feature `f` of a flat polygon table, written into `out` as [minX, minY, maxX, maxY]. */
+/**
+ * True when ring `r` of a flat polygon table is an outer ring (counter-clockwise, as the builder
+ * stores them); a feature's polygons each start at such a ring, its holes (clockwise) follow.
+ */
+export function isOuterRing(vertexStart: ArrayLike<number>, xy: ArrayLike<number>, r: number): boolean {
+  return ringSignedArea(xy, vertexStart[r], vertexStart[r + 1]) > 0;
+}
+
+/**
+ * The polygons of feature `f`: ring indices where each starts (an outer CCW ring), then the feature's
+ * end ring, so polygon k holds rings out[k] … out[k+1]−1. A building gives [r0, r1]; a multi-part key
+ * area one start per part. A first ring that is not CCW still starts the first polygon.
+ */
+export function tablePolygonParts(ringStart: ArrayLike<number>, vertexStart: ArrayLike<number>, xy: ArrayLike<number>, f: number): number[] {
+  const r0 = ringStart[f], r1 = ringStart[f + 1];
+  const out = [r0];
+  for (let r = r0 + 1; r < r1; r++) if (isOuterRing(vertexStart, xy, r)) out.push(r);
+  out.push(r1);
+  return out;
+}
+
+/**
+ * Bounding box of feature `f` of a flat polygon table over all its rings, written into `out` as
+ * [minX, minY, maxX, maxY].
+ */
 export function tablePolygonBBox(
   ringStart: ArrayLike<number>,
   vertexStart: ArrayLike<number>,
@@ -66,12 +96,23 @@ export function tablePolygonBBox(
   f: number,
   out: Float64Array | number[] = new Float64Array(4),
 ) {
+  return ringsBBox(vertexStart, xy, ringStart[f], ringStart[f + 1], out);
+}
+
+/** Bounding box of rings r0 … r1−1 of a flat polygon table, written into `out` as [minX, minY, maxX, maxY]. */
+export function ringsBBox(
+  vertexStart: ArrayLike<number>,
+  xy: ArrayLike<number>,
+  r0: number,
+  r1: number,
+  out: Float64Array | number[] = new Float64Array(4),
+) {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  const v0 = vertexStart[ringStart[f]];
-  const v1 = vertexStart[ringStart[f] + 1];
+  const v0 = vertexStart[r0];
+  const v1 = vertexStart[r1];
   for (let v = v0; v < v1; v++) {
     const x = xy[2 * v];
     const y = xy[2 * v + 1];

@@ -27,7 +27,7 @@
 import { CimError, recordName } from '../cim/errors.ts';
 import type { LocalFrame } from '../cim/frame.ts';
 import { DEVICE_TYPES, type City } from '../cim/types.ts';
-import { pointInTablePolygon, ringSignedArea, tablePolygonBBox } from '../geom/polygon.ts';
+import { pointInRings, pointInTablePolygon, ringSignedArea, ringsBBox, tablePolygonParts } from '../geom/polygon.ts';
 import type { PrismIndex } from '../spatial/prism-index.ts';
 import { buildStopLines, type StopLineOptions } from '../coverage/epolice.ts';
 
@@ -173,16 +173,20 @@ export function generateCandidates(city: City, prisms: PrismIndex, options: Cand
     const g = o.areaGridM;
     const bb = new Float64Array(4);
     for (let a = 0; a < ka.count; a++) {
-      tablePolygonBBox(ka.ringStart, ka.vertexStart, ka.xyM, a, bb);
-      // Lattice aligned on the area's box, centred so that small areas still get a point.
-      const nx = Math.max(1, Math.floor((bb[2] - bb[0]) / g)), ny = Math.max(1, Math.floor((bb[3] - bb[1]) / g));
-      const x0 = (bb[0] + bb[2]) / 2 - ((nx - 1) * g) / 2, y0 = (bb[1] + bb[3]) / 2 - ((ny - 1) * g) / 2;
+      // One lattice per part of the area (a multi-part area holds several outer rings), each aligned
+      // on the part's box and centred so that small parts still get a point.
+      const parts = tablePolygonParts(ka.ringStart, ka.vertexStart, ka.xyM, a);
       let k = 0;
-      for (let iy = 0; iy < ny; iy++) {
-        for (let ix = 0; ix < nx; ix++) {
-          const x = x0 + ix * g, y = y0 + iy * g;
-          if (!pointInTablePolygon(x, y, ka.ringStart, ka.vertexStart, ka.xyM, a) || prisms.buildingAt(x, y, 0) >= 0) continue;
-          out.push({ id: `area:${ka.ids[a]}:${k++}`, source: 'area', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts: ['camera'], openingCost: o.newSiteCost, building: -1, ref: ka.ids[a] });
+      for (let p = 0; p + 1 < parts.length; p++) {
+        ringsBBox(ka.vertexStart, ka.xyM, parts[p], parts[p + 1], bb);
+        const nx = Math.max(1, Math.floor((bb[2] - bb[0]) / g)), ny = Math.max(1, Math.floor((bb[3] - bb[1]) / g));
+        const x0 = (bb[0] + bb[2]) / 2 - ((nx - 1) * g) / 2, y0 = (bb[1] + bb[3]) / 2 - ((ny - 1) * g) / 2;
+        for (let iy = 0; iy < ny; iy++) {
+          for (let ix = 0; ix < nx; ix++) {
+            const x = x0 + ix * g, y = y0 + iy * g;
+            if (!pointInRings(x, y, ka.vertexStart, ka.xyM, parts[p], parts[p + 1]) || prisms.buildingAt(x, y, 0) >= 0) continue;
+            out.push({ id: `area:${ka.ids[a]}:${k++}`, source: 'area', xM: round2(x), yM: round2(y), mountHeightM: o.roadsidePoleHeightM, hosts: ['camera'], openingCost: o.newSiteCost, building: -1, ref: ka.ids[a] });
+          }
         }
       }
     }

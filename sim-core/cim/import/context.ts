@@ -219,10 +219,13 @@ export class ImportContext {
         projected.push(...polys);
       }
       if (group.length > 1) return this.mergePieces(projected, group[0].prov, what);
-      if (projected.length > 1) addRepair(group[0].prov.file, `multipolygon-parts-${what}`, `multi-part ${what}: one per part, ids id, id#2, … (largest first) with attrs partOf, part, parts`, group[0].prov.record);
+      if (projected.length > 1) {
+        const how = what === 'key areas' ? 'kept as one area holding all its polygons (counted once)' : 'one per part, ids id, id#2, … (largest first) with attrs partOf, part, parts';
+        addRepair(group[0].prov.file, `multipolygon-parts-${what}`, `multi-part ${what}: ${how}`, group[0].prov.record);
+      }
       return projected;
     };
-    /** Calls `add` once per part: `id`, then `id#2`, …, with partOf/part/parts attributes when there are several. */
+    /** Calls `add` once per part of a building: `id`, then `id#2`, …, with partOf/part/parts attributes when there are several. */
     const eachPart = (id: string, attrs: Attrs, parts: number[][][], add: (partId: string, rings: number[][], partAttrs: Attrs) => void) =>
       parts.forEach((rings, k) => add(k === 0 ? id : `${id}#${k + 1}`, rings, parts.length > 1 ? { ...attrs, partOf: id, part: k + 1, parts: parts.length } : { ...attrs }));
 
@@ -243,12 +246,13 @@ export class ImportContext {
 
     // ---- Key areas: polygons first (merging tile pieces), then points.
     const areaGroups = this.groupById(s.keyAreas.filter((a) => a.polygons), 'key area');
-    const areaPolys: { id: string; category: string; rings: number[][]; buffer?: boolean }[] = [];
-    const addArea = (a: KeyAreaRecord, attrs: Attrs, parts: number[][][]) =>
-      eachPart(a.id, attrs, parts, (id, rings, partAttrs) => {
-        located(a.prov, () => builder.addKeyArea({ id, rings, category: a.category, name: a.name, inVideoSet: a.inVideoSet, in5gSet: a.in5gSet, attrs: partAttrs }));
-        areaPolys.push({ id, category: a.category, rings });
-      });
+    const areaPolys: { id: string; category: string; polygons: number[][][]; buffer?: boolean }[] = [];
+    /** One key area however many polygons it has: DB37/T 3890 counts areas (重点公共区域个数), not parts. */
+    const addArea = (a: KeyAreaRecord, attrs: Attrs, polygons: number[][][]) => {
+      const geometry = polygons.length === 1 ? { rings: polygons[0] } : { polygons };
+      located(a.prov, () => builder.addKeyArea({ id: a.id, ...geometry, category: a.category, name: a.name, inVideoSet: a.inVideoSet, in5gSet: a.in5gSet, attrs: { ...attrs } }));
+      areaPolys.push({ id: a.id, category: a.category, polygons });
+    };
     for (const group of areaGroups.values()) {
       const parts = groupParts(group, 'key areas');
       if (parts) addArea(group[0], group[0].attrs, parts);
@@ -298,7 +302,7 @@ export class ImportContext {
         continue;
       }
       // Only real outlines absorb a point: circles drawn around other points do not.
-      const inside = areaPolys.find((ap) => ap.category === a.category && !ap.buffer && pointInRing(x, y, ap.rings[0], 0, ap.rings[0].length / 2));
+      const inside = areaPolys.find((ap) => ap.category === a.category && !ap.buffer && ap.polygons.some((rings) => pointInRing(x, y, rings[0], 0, rings[0].length / 2)));
       if (inside) {
         addSkip(a.prov.file, 'key-area-point-inside', 'key-area points inside a key area of the same category (already counted)', `${a.prov.record} in '${inside.id}'`);
         continue;
@@ -306,7 +310,7 @@ export class ImportContext {
       addRepair(a.prov.file, 'key-area-point-buffer', `key areas given only as a point: a circle of ${o.poiRadiusM} m radius (--poi-radius), attrs geometrySource=point-buffer`, a.prov.record);
       const rings = [circleRing(x, y, o.poiRadiusM)];
       located(a.prov, () => builder.addKeyArea({ id: a.id, rings, category: a.category, name: a.name, inVideoSet: a.inVideoSet, in5gSet: a.in5gSet, attrs: { ...a.attrs, geometrySource: 'point-buffer', poiRadiusM: o.poiRadiusM } }));
-      areaPolys.push({ id: a.id, category: a.category, rings, buffer: true });
+      areaPolys.push({ id: a.id, category: a.category, polygons: [rings], buffer: true });
     }
 
     // ---- Scopes.

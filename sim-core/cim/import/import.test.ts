@@ -6,6 +6,7 @@ import { cityFromGeoJSON, cityToGeoJSON } from '../city-file.ts';
 import { CimError } from '../errors.ts';
 import { LocalFrame } from '../frame.ts';
 import { isImportantIntersection, summarizeCity } from '../summary.ts';
+import { ringSignedArea, tablePolygonArea } from '../../geom/polygon.ts';
 import { DEVICE_TYPES, ROAD_CLASSES } from '../types.ts';
 import type { City } from '../types.ts';
 import { detectFormat, fromWgs84, importCity, type ImportInput, type ImportOptions } from './index.ts';
@@ -435,6 +436,42 @@ describe('Overpass JSON', () => {
     expect(city.buildings.roofM[idx(city, 'buildings', 'way/7')]).toBe(6);
     const park = idx(city, 'keyAreas', 'relation/8');
     expect([city.keyAreas.category[park], city.keyAreas.names[park], city.keyAreas.ringStart[park + 1] - city.keyAreas.ringStart[park]]).toEqual(['park_square', '白浪河公园', 2]);
+  });
+
+  it('makes an OSM multipolygon relation with two outers (a park in two pieces) ONE key area, counted once', () => {
+    const ring = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]].map(([lon, lat]) => ({ lat, lon }));
+    const json = {
+      elements: [
+        {
+          type: 'relation',
+          id: 9,
+          tags: { type: 'multipolygon', leisure: 'park', name: '两块公园' },
+          members: [
+            { type: 'way', ref: 92, role: 'outer', geometry: ring(119.17, 36.72, 0.002) },
+            { type: 'way', ref: 93, role: 'inner', geometry: ring(119.1705, 36.7205, 0.0005) },
+            { type: 'way', ref: 94, role: 'outer', geometry: ring(119.18, 36.72, 0.001) },
+          ],
+        },
+      ],
+    };
+    const { city, report } = importCity([{ file: 'two.json', format: 'overpass-json', json }]);
+    const ka = city.keyAreas;
+    expect(ka.count).toBe(1);
+    expect([ka.ids[0], ka.names[0], ka.attrs[0].partOf]).toEqual(['relation/9', '两块公园', undefined]);
+    expect(summarizeCity(city).keyAreas.byCategory.park_square).toBe(1);
+    // Rings: big outer (CCW), its hole (CW), small outer (CCW).
+    const signs: number[] = [];
+    for (let r = ka.ringStart[0]; r < ka.ringStart[1]; r++) signs.push(Math.sign(ringSignedArea(ka.xyM, ka.vertexStart[r], ka.vertexStart[r + 1])));
+    expect(signs).toEqual([1, -1, 1]);
+    // Area: both parts minus the hole, each square computed from its own corners.
+    const sq = (lon: number, lat: number, d: number) => {
+      const frame = new LocalFrame(city.origin);
+      const a = frame.toLocal(lon, lat, [0, 0]), b = frame.toLocal(lon + d, lat + d, [0, 0]);
+      return (b[0] - a[0]) * (b[1] - a[1]);
+    };
+    const expected = sq(119.17, 36.72, 0.002) - sq(119.1705, 36.7205, 0.0005) + sq(119.18, 36.72, 0.001);
+    expect(tablePolygonArea(ka.ringStart, ka.vertexStart, ka.xyM, 0)).toBeCloseTo(expected, -1);
+    expect(report.files[0].repairs.find((r) => r.kind === 'multipolygon-parts-key areas')?.count).toBe(1);
   });
 
   it('detects the format from the content', () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedDataPath } from '../../../test/helpers/shared-data.ts';
+import { ringSignedArea } from '../../geom/polygon.ts';
 import { summarizeCity } from '../summary.ts';
 import { importCity } from './index.ts';
 
@@ -90,6 +91,15 @@ describe.skipIf(!ready)('Lujiazui OSM extract (real data)', () => {
   it('finds key public areas of the seed categories', () => {
     expect(s.keyAreas.byCategory.hospital).toBe(raw.pois.filter((f) => f.properties.kind === 'hospital').length);
     expect(s.keyAreas.byCategory.library).toBe(1);
+    // Park 40779542 comes as two tile pieces that do not touch, so their union has two parts: one
+    // area holding two outer rings (the indicators count it once), not id and id#2 rows.
+    expect(raw.landuse.filter((f) => String(f.properties.id) === '40779542').length).toBe(2);
+    expect(city.keyAreas.ids.filter((id) => id.includes('#'))).toEqual([]);
+    const park = city.keyAreas.ids.indexOf('40779542');
+    expect(park).toBeGreaterThanOrEqual(0);
+    let outers = 0;
+    for (let r = city.keyAreas.ringStart[park]; r < city.keyAreas.ringStart[park + 1]; r++) if (ringSignedArea(city.keyAreas.xyM, city.keyAreas.vertexStart[r], city.keyAreas.vertexStart[r + 1]) > 0) outers++;
+    expect(outers).toBe(2);
     expect(s.keyAreas.byCategory.park_square).toBeGreaterThan(5);
     expect(s.keyAreas.byCategory.transport_hub).toBeGreaterThanOrEqual(3);
     expect(city.meta.attribution).toEqual(['© OpenStreetMap contributors']);
