@@ -380,16 +380,23 @@ function existingCameraColumn(c: CameraSpec, specs: CameraSpec[], columns: Place
   groups.push(-1);
 }
 
-/** The camera problem of a city: HD video coverage of the video-set key areas (see the module doc). */
-export async function buildCameraProblem(city: City, candidates: readonly CandidateSite[], o: CameraProblemOptions = {}): Promise<CityCoverageProblem> {
-  const t0 = Date.now();
-  const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
-  const options: CameraColumnOptions = { coverage: o.coverage, headingsDeg: o.headingsDeg, template: o.template };
-  const { co, samples, columns, groups, cols } = prepareCameraColumns(city, candidates, options, prisms);
-  const matrix = await buildMatrix(cols, () => ({ device: 'camera', candidates: [...candidates], options }), o);
+/** The common tail of the key-area problems (camera, 5G): demand = the area samples, counted per area. */
+function finishKeyAreaProblem(
+  city: City,
+  device: Parameters<typeof finish>[0],
+  measure: string,
+  requiredFraction: number,
+  matrix: Parameters<typeof finish>[1],
+  columns: Parameters<typeof finish>[2],
+  groups: Parameters<typeof finish>[3],
+  samples: AreaSamples,
+  candidates: readonly CandidateSite[],
+  aggregate: boolean,
+  t0: number,
+): ReturnType<typeof finish> {
   const ka = city.keyAreas;
   return finish(
-    'camera',
+    device,
     matrix,
     columns,
     groups,
@@ -397,15 +404,25 @@ export async function buildCameraProblem(city: City, candidates: readonly Candid
     Int32Array.from(samples.slot),
     {
       units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
-      requiredFraction: co.rulePercent / 100,
+      requiredFraction,
       candidates,
       samples,
       grid: null,
-      indicator: { measure: 'video_hd_coverage', unitName: 'key areas', denominator: samples.areas.length },
+      indicator: { measure, unitName: 'key areas', denominator: samples.areas.length },
     },
-    o.aggregate ?? true,
+    aggregate,
     t0,
   );
+}
+
+/** The camera problem of a city: HD video coverage of the video-set key areas (see the module doc). */
+export async function buildCameraProblem(city: City, candidates: readonly CandidateSite[], o: CameraProblemOptions = {}): Promise<CityCoverageProblem> {
+  const t0 = Date.now();
+  const prisms = o.prisms ?? PrismIndex.fromBuildings(city.buildings);
+  const options: CameraColumnOptions = { coverage: o.coverage, headingsDeg: o.headingsDeg, template: o.template };
+  const { co, samples, columns, groups, cols } = prepareCameraColumns(city, candidates, options, prisms);
+  const matrix = await buildMatrix(cols, () => ({ device: 'camera', candidates: [...candidates], options }), o);
+  return finishKeyAreaProblem(city, 'camera', 'video_hd_coverage', co.rulePercent / 100, matrix, columns, groups, samples, candidates, o.aggregate ?? true, t0);
 }
 
 /** The columns of the camera problem (new mounts × headings, then the counting existing cameras) over the video-set samples. */
@@ -505,25 +522,7 @@ export async function buildCellProblem(city: City, candidates: readonly Candidat
   const { prisms: _p, onProgress: _op, signal: _s, chunkSize: _c, yieldFn: _y, aggregate: _a, columnsRunner: _r, ...options } = o;
   const { samples, columns, groups, rulePercent, cols } = prepareCellColumns(city, candidates, options, prisms);
   const matrix = await buildMatrix(cols, () => ({ device: 'cell5g', candidates: [...candidates], options }), o);
-  const ka = city.keyAreas;
-  return finish(
-    'cell5g',
-    matrix,
-    columns,
-    groups,
-    { xM: samples.xM, yM: samples.yM, count: samples.count },
-    Int32Array.from(samples.slot),
-    {
-      units: { ids: Array.from(samples.areas, (a) => ka.ids[a]), names: Array.from(samples.areas, (a) => ka.names[a]) },
-      requiredFraction: rulePercent / 100,
-      candidates,
-      samples,
-      grid: null,
-      indicator: { measure: 'nr5g_key_area_coverage', unitName: 'key areas', denominator: samples.areas.length },
-    },
-    o.aggregate ?? true,
-    t0,
-  );
+  return finishKeyAreaProblem(city, 'cell5g', 'nr5g_key_area_coverage', rulePercent / 100, matrix, columns, groups, samples, candidates, o.aggregate ?? true, t0);
 }
 
 /** The columns of the 5G problem (candidate sites, then existing sites) over the 5G-set samples. */
