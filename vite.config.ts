@@ -23,6 +23,16 @@ export default defineConfig({
     emptyOutDir: true,
     // Cesium is one large module; splitting it buys nothing for a single page.
     chunkSizeWarningLimit: 8000,
+    // One page per audience, sharing the scene code: the viewer (/), the planner's workbench, the
+    // command-hall big screen and the 城市运行全景图 tour.
+    rollupOptions: {
+      input: {
+        main: here('./viewer/index.html'),
+        workbench: here('./viewer/workbench.html'),
+        bigscreen: here('./viewer/bigscreen.html'),
+        tour: here('./viewer/tour.html'),
+      },
+    },
   },
   plugins: [
     viteStaticCopy({

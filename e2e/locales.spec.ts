@@ -10,7 +10,27 @@ import { ROAD_CLASSES } from '../sim-core/cim/types.ts';
 import { BUILDING_USE_COLORS } from '../viewer/palette.ts';
 
 const VIEWER = fileURLToPath(new URL('../viewer', import.meta.url));
-const load = (lang: string) => JSON.parse(readFileSync(join(VIEWER, 'locales', `${lang}.json`), 'utf8')) as Record<string, unknown>;
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+/** A language's resources as the viewer loads them: `locales/<lang>.json` plus every `locales/<feature>.<lang>.json` under its feature key. */
+function load(lang: string): Record<string, unknown> {
+  const tree = readJson(join(VIEWER, 'locales', `${lang}.json`));
+  for (const f of readdirSync(join(VIEWER, 'locales'))) {
+    const m = /^([a-zA-Z0-9-]+)\.([a-zA-Z-]+)\.json$/.exec(f);
+    if (m && m[2] === lang) tree[m[1]!] = readJson(join(VIEWER, 'locales', f));
+  }
+  return tree;
+}
+/** Every .ts and .html file of the viewer, sub-folders included (tests and locales left out). */
+function viewerSources(dir = VIEWER): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'locales' && e.name !== 'node_modules') out.push(...viewerSources(path));
+    } else if ((e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) || e.name.endsWith('.html')) out.push(path);
+  }
+  return out;
+}
 
 /** Flattens nested resources to dotted keys, folding i18next plural suffixes (_one, _other) into the base key. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): Set<string> {
@@ -32,9 +52,8 @@ test('zh-CN and en have the same keys', () => {
 
 test('every key the viewer uses is defined', () => {
   const used = new Set<string>();
-  const sources = readdirSync(VIEWER).filter((f) => f.endsWith('.ts') || f.endsWith('.html'));
-  for (const file of sources) {
-    const text = readFileSync(join(VIEWER, file), 'utf8');
+  for (const file of viewerSources()) {
+    const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/data-i18n(?:-title)?="([a-zA-Z]+\.[a-zA-Z.]+)"/g)) used.add(m[1]);
     for (const m of text.matchAll(/\b(?:t|setStatus|section)\('([a-zA-Z]+\.[a-zA-Z.]+)'/g)) used.add(m[1]);
     for (const m of text.matchAll(/\[[A-Z_]+, '([a-zA-Z]+\.[a-zA-Z.]+)', (?:true|false)\]/g)) used.add(m[1]);

@@ -8,6 +8,24 @@ import LanguageDetector from 'i18next-browser-languagedetector';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
 
+/**
+ * Feature resources: `locales/<feature>.<lang>.json` holds the keys under `<feature>.` (the workbench's in
+ * `workbench.zh-CN.json` and `workbench.en.json`, say), so that each part of the app keeps its own files.
+ */
+const FEATURE_FILES = import.meta.glob<Record<string, unknown>>('./locales/*.*.json', { eager: true, import: 'default' });
+
+/** The resources of one language: the base file plus every feature file of that language. */
+export function resourcesOf(base: Record<string, unknown>, lang: string, files: Record<string, Record<string, unknown>> = FEATURE_FILES): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [path, tree] of Object.entries(files)) {
+    const m = /([a-zA-Z0-9-]+)\.([a-zA-Z-]+)\.json$/.exec(path);
+    if (!m || m[2] !== lang) continue;
+    if (m[1]! in out) throw new Error(`${path}: feature '${m[1]}' clashes with a top-level key of locales/${lang}.json`);
+    out[m[1]!] = tree;
+  }
+  return out;
+}
+
 /** Interface languages, the default first. */
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 /** One of {@link LANGUAGES}. */
@@ -24,7 +42,7 @@ export function supportedLanguage(tag: string): string {
 /** Sets up i18next with the bundled resources and language detection; call once before rendering text. */
 export async function initI18n(): Promise<void> {
   await i18next.use(LanguageDetector).init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: { 'zh-CN': { translation: resourcesOf(zhCN, 'zh-CN') }, en: { translation: resourcesOf(en, 'en') } },
     fallbackLng: 'zh-CN',
     supportedLngs: [...LANGUAGES],
     interpolation: { escapeValue: false }, // text goes in with textContent, never as HTML

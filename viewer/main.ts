@@ -10,35 +10,18 @@
  */
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import './style.css';
-import {
-  buildModuleUrl,
-  CesiumWidget,
-  Color,
-  DirectionalLight,
-  EllipsoidTerrainProvider,
-  HeadingPitchRange,
-  ImageryLayer,
-  Ion,
-  Math as CesiumMath,
-  Matrix4,
-  TileMapServiceImageryProvider,
-  Cartesian3,
-  type Cesium3DTileset,
-  type Scene,
-} from 'cesium';
+import { HeadingPitchRange, Math as CesiumMath, Matrix4, Cartesian3, type CesiumWidget, type Cesium3DTileset } from 'cesium';
 import type { CityFeatureCollection } from '../sim-core/cim/city-file.ts';
 import { ROAD_CLASSES } from '../sim-core/cim/types.ts';
 import { createCityLayers, layerPrimitives, type CityLayers } from './city-layers.ts';
 import { BUILDING_USE_COLORS, KEY_AREA_COLOR, ROAD_CLASS_COLORS, type Rgba } from './palette.ts';
 import { HEIGHT_CLASSES, buildingStyle, enablePicking, loadBuildingsTileset, renderBuildingPanel, type ColourMode, type PickedBuilding } from './buildings-tileset.ts';
 import './hooks.ts';
+import { createWidget, fetchCity, flyToCity, nextPaint, whenDrawn, whenTilesLoaded } from './scene/city-scene.ts';
 import { initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from './i18n.ts';
 
 window.__cimtwin = { ready: false, buildingCount: 0, timings: {} };
 const hooks = window.__cimtwin;
-
-// Offline: never talk to Cesium ion.
-Ion.defaultAccessToken = '';
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -54,29 +37,6 @@ function setStatus(key: string | null, options?: Record<string, unknown>, isErro
     else status.dataset.i18n = key;
   }
   status.classList.toggle('error', isError);
-}
-
-function createWidget(): CesiumWidget {
-  const widget = new CesiumWidget(byId('globe'), {
-    baseLayer: ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))),
-    terrainProvider: new EllipsoidTerrainProvider(),
-    scene3DOnly: true,
-    skyBox: false,
-    skyAtmosphere: false,
-    // Render only when something changes; software WebGL (CI) cannot afford a continuous loop.
-    requestRenderMode: true,
-    maximumRenderTimeChange: Infinity,
-    msaaSamples: 1,
-  });
-  const scene = widget.scene;
-  scene.backgroundColor = Color.fromCssColorString('#b9d3e8');
-  scene.fog.enabled = false;
-  scene.globe.showGroundAtmosphere = false;
-  scene.globe.baseColor = Color.fromCssColorString('#cfd8c4');
-  scene.postProcessStages.fxaa.enabled = false;
-  // A fixed light, so that the city looks the same at any hour.
-  scene.light = new DirectionalLight({ direction: new Cartesian3(0.3, -0.4, -0.85), intensity: 1.0 });
-  return widget;
 }
 
 function swatch(rgba: Rgba, line = false): HTMLElement {
@@ -137,77 +97,12 @@ function renderCityText(city: CityFeatureCollection, buildingCount: number): voi
   attribution.textContent = lines.length ? `${t('banner.attribution')}${lines.join(' · ')}` : '';
 }
 
-async function fetchCity(): Promise<CityFeatureCollection> {
-  const res = await fetch('/api/city');
-  if (!res.ok) {
-    let message = `HTTP ${res.status}`;
-    try {
-      message = ((await res.json()) as { message?: string }).message ?? message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new Error(message);
-  }
-  return (await res.json()) as CityFeatureCollection;
-}
-
-/** Resolves once the browser has painted the current DOM. */
-function nextPaint(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
-
-/** Resolves after the first rendered frame in which every primitive is ready and the tileset's root content has loaded. */
-function whenDrawn(scene: Scene, layers: CityLayers, tileset: Cesium3DTileset | null): Promise<void> {
-  const primitives = layerPrimitives(layers);
-  let rootLoaded = tileset === null; // the buildings primitive is among `primitives` then
-  const removeLoad = tileset
-    ? tileset.tileLoad.addEventListener((tile) => {
-        if (tile === tileset.root) {
-          rootLoaded = true;
-          hooks.timings.rootContentLoadedMs ??= performance.now();
-        }
-      })
-    : () => undefined;
-  return new Promise((resolve) => {
-    const remove = scene.postRender.addEventListener(() => {
-      if (hooks.timings.firstBuildingFrameMs === undefined && rootLoaded && (tileset || layers.buildings?.ready)) hooks.timings.firstBuildingFrameMs = performance.now();
-      if (rootLoaded && primitives.every((p) => p.ready)) {
-        remove();
-        removeLoad();
-        resolve();
-      } else scene.requestRender();
-    });
-    scene.requestRender();
-  });
-}
-
-/** Resolves after a rendered frame in which every tile the view needs is loaded (full detail for the view). */
-function whenTilesLoaded(scene: Scene, tileset: Cesium3DTileset | null): Promise<void> {
-  return new Promise((resolve) => {
-    let frames = 0;
-    const remove = scene.postRender.addEventListener(() => {
-      frames++;
-      // a frame or two first, so that the tileset has seen the new view before it says "loaded"
-      if (frames > 2 && (tileset === null || tileset.tilesLoaded)) {
-        remove();
-        resolve();
-      } else scene.requestRender();
-    });
-    scene.requestRender();
-  });
-}
-
-function flyToCity(widget: CesiumWidget, layers: CityLayers): Promise<void> {
-  const sphere = layers.boundingSphere;
-  const range = Math.max(sphere.radius * 1.6, 600);
-  const offset = new HeadingPitchRange(CesiumMath.toRadians(20), CesiumMath.toRadians(-38), range);
-  // Start high above the city, then fly down to an oblique view.
-  widget.camera.lookAt(sphere.center, new HeadingPitchRange(0, CesiumMath.toRadians(-89), range * 8));
-  widget.camera.lookAtTransform(Matrix4.IDENTITY);
-  return new Promise((resolve) => {
-    widget.camera.flyToBoundingSphere(sphere, { offset, duration: 1.5, complete: resolve, cancel: resolve });
-  });
-}
+const markRootLoaded = () => {
+  hooks.timings.rootContentLoadedMs ??= performance.now();
+};
+const markFirstBuildingFrame = () => {
+  hooks.timings.firstBuildingFrameMs ??= performance.now();
+};
 
 async function start(): Promise<void> {
   await initI18n();
@@ -217,7 +112,7 @@ async function start(): Promise<void> {
   const cityPromise = fetchCity();
   const peer = new URLSearchParams(location.search).get('buildings') === 'primitive';
   const tilesetPromise = peer ? null : loadBuildingsTileset();
-  const widget = createWidget();
+  const widget = createWidget(byId('globe'));
   const city = await cityPromise;
   hooks.timings.cityFetchedMs = performance.now();
   setStatus('status.building');
@@ -229,7 +124,7 @@ async function start(): Promise<void> {
     // the peer: every building in one batched primitive, as before the tileset
     renderCityText(city, layers.buildingCount);
     renderLegend(layers);
-    await Promise.all([whenDrawn(widget.scene, layers, null), flyToCity(widget, layers)]);
+    await Promise.all([whenDrawn(widget.scene, layers, null, undefined, markFirstBuildingFrame), flyToCity(widget, layers)]);
     hooks.timings.fullDetailMs = performance.now();
     setStatus(null);
     installMeasuringHooks(widget, layers, null);
@@ -269,7 +164,7 @@ async function start(): Promise<void> {
     if (picked) showPicked(picked);
   });
 
-  await Promise.all([whenDrawn(widget.scene, layers, tileset), flyToCity(widget, layers)]);
+  await Promise.all([whenDrawn(widget.scene, layers, tileset, markRootLoaded, markFirstBuildingFrame), flyToCity(widget, layers)]);
   await whenTilesLoaded(widget.scene, tileset);
   hooks.timings.fullDetailMs = performance.now();
   setStatus(null);

@@ -1,0 +1,6 @@
+/** Placeholder entry of the bigscreen page (being built). */
+import 'cesium/Build/Cesium/Widgets/widgets.css';
+import '../style.css';
+import { openCityScene } from '../scene/city-scene.ts';
+
+void openCityScene(document.getElementById('globe') as HTMLElement);
