@@ -47,7 +47,62 @@ export type WorkbenchEvent =
   /** a scenario was opened, saved or closed */
   | 'scenario'
   /** the interface language changed: re-render text */
-  | 'language';
+  | 'language'
+  /** the highlight target changed ({@link WorkbenchContext.highlighted}) */
+  | 'highlight'
+  /** the proposals changed ({@link WorkbenchContext.proposals}) */
+  | 'proposals'
+  /** the vehicles changed ({@link WorkbenchContext.vehicles}) */
+  | 'vehicles'
+  /** a drag started, moved or ended ({@link WorkbenchContext.dragging}) */
+  | 'drag';
+
+/** What a click or a press at a window position hit, as a picker reports it. */
+export interface PickHit {
+  kind: 'device' | 'proposal' | 'handle';
+  /** The device (or proposal) id. */
+  id: string;
+  /** For kind 'handle': which handle of the device. */
+  handle?: 'heading' | 'tilt';
+}
+
+/** Finds what is drawn at a window position (CSS pixels from the canvas' top-left), or null. */
+export type Picker = (windowX: number, windowY: number) => PickHit | null;
+
+/** A layer the user can switch on and off from the workbench's layer list. */
+export interface LayerToggle {
+  id: string;
+  /** i18n key of its label. */
+  labelKey: string;
+  visible: boolean;
+  setVisible(visible: boolean): void;
+}
+
+/**
+ * Vehicles to draw (a green wave's platoons, say): `count` vehicles, positions as interleaved lon, lat
+ * degrees, headings in degrees clockwise from north; replaced as a whole every frame they move.
+ */
+export interface VehicleFrame {
+  count: number;
+  lonLatDeg: Float64Array;
+  headingDeg: Float32Array;
+  /** Optional RGBA per vehicle (4 bytes each). */
+  rgba?: Uint8Array;
+}
+
+/**
+ * A part of the workbench in its own file, `viewer/workbench/mounts/<id>.ts`, exporting `default` of
+ * this type: the page finds every such file (import.meta.glob), gives each with a `tabKey` its own tab
+ * in the side panel (in `order`), and calls `mount` once the context is ready.
+ */
+export interface WorkbenchMount {
+  id: string;
+  /** Order of the tab (and of mounting). */
+  order: number;
+  /** i18n key of the tab's title; null for a part with no tab (a layer, the overlay). */
+  tabKey: string | null;
+  mount(ctx: WorkbenchContext, tab: HTMLElement | null): Disposable;
+}
 
 /** Things to draw attention to in 3D (outlined / flashed); an empty target clears it. */
 export interface HighlightTarget {
@@ -91,8 +146,21 @@ export interface WorkbenchContext {
   on(event: WorkbenchEvent, listener: () => void): () => void;
   /** Draws attention to areas, intersections or devices (replaces the previous highlight). */
   highlight(target: HighlightTarget): void;
-  /** Shows proposed devices (not in the inventory) as ghosts in 3D; [] clears them. */
+  /** What is highlighted now. */
+  highlighted(): HighlightTarget;
+  /** Shows proposed devices (not in the inventory) as ghosts in 3D; [] clears them. Emits 'proposals'. */
   showProposals(features: readonly DeviceFeature[]): void;
+  /** The proposals shown now. */
+  proposals(): readonly DeviceFeature[];
+  /** Sets (or with null clears) the vehicles drawn in 3D. Emits 'vehicles'. */
+  setVehicles(frame: VehicleFrame | null): void;
+  vehicles(): VehicleFrame | null;
+  /** The device being dragged (moved or turned by a handle), or null. */
+  dragging(): { id: string; mode: 'move' | 'heading' | 'tilt' } | null;
+  /** Adds a picker (the three.js overlay adds one for its glyphs and handles); pickers are asked before Cesium. */
+  addPicker(picker: Picker): () => void;
+  /** Adds a layer to the layer list. */
+  addLayerToggle(toggle: LayerToggle): () => void;
   /** Flies the camera to a point (lon/lat degrees) seen from `rangeM`. */
   flyTo(lonDeg: number, latDeg: number, rangeM?: number): Promise<void>;
   /** Asks Cesium (and the overlay) to draw a new frame (request render mode). */
