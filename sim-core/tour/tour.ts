@@ -17,6 +17,7 @@ export const TOUR_LAYERS = [
   'epolice',
   'nr5g-cells',
   'nr5g-raster',
+  'nr5g-coverage',
   'weather-stations',
   'weather-spacing',
   'signals',
