@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { cityFromGeoJSON, cityToGeoJSON, CITY_FORMAT, CITY_FORMAT_VERSION } from '../../sim-core/cim/city-file.ts';
+import { cityFromGeoJSON, cityToGeoJSON } from '../../sim-core/cim/city-file.ts';
 import { summarizeCity, type CitySummary } from '../../sim-core/cim/summary.ts';
 import type { City } from '../../sim-core/cim/types.ts';
 import { bytesOf, isoOf, type Db } from './db.ts';
@@ -141,15 +141,5 @@ export class CityStore {
   }
 }
 
-/**
- * The city with its device table replaced by `devices` (city-file device features). Validated by the
- * city-file reader, so a bad device is a {@link CimError} naming the feature and the field.
- */
-export function cityWithDevices(city: City, devices: readonly DeviceFeature[], file = 'devices'): City {
-  const fc = {
-    type: 'FeatureCollection',
-    cimtwin: { format: CITY_FORMAT, version: CITY_FORMAT_VERSION, name: city.meta.name, synthetic: city.meta.synthetic, sources: city.meta.sources, attribution: city.meta.attribution, origin: city.origin, crs: 'EPSG:4326' },
-    features: devices.map((d) => ({ ...d, properties: { ...d.properties, layer: 'device' } })),
-  };
-  return { ...city, devices: cityFromGeoJSON(fc, file).devices };
-}
+/** Moved to sim-core (the workbench uses it too); re-exported so server imports keep working. */
+export { cityWithDevices } from '../../sim-core/cim/device-features.ts';
