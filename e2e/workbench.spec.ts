@@ -4,14 +4,10 @@
  * hooks.
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { CimtwinHooks } from '../viewer/hooks.ts';
+// (type-only: it also brings `window.__cimtwin.workbench` into the types)
 import type { WorkbenchHooks } from '../viewer/workbench/hooks.ts';
 
-declare global {
-  interface Window {
-    __cimtwin: CimtwinHooks & { workbench?: WorkbenchHooks };
-  }
-}
+type Hooks = WorkbenchHooks;
 
 const origin = `http://127.0.0.1:${process.env.CIMTWIN_E2E_PORT}`;
 
@@ -27,7 +23,7 @@ async function openWorkbench(page: Page, query = ''): Promise<void> {
 
 test('the workbench opens the default city with the session running', async ({ page }) => {
   await openWorkbench(page);
-  const s = await page.evaluate(() => window.__cimtwin.workbench!.summary());
+  const s = await page.evaluate(() => (window.__cimtwin.workbench as Hooks).summary());
   console.log(`workbench summary: ${JSON.stringify(s)}`);
   expect(s.devices).toBeGreaterThan(100);
   expect(s.videoCoveragePct).not.toBeNull();

@@ -5,8 +5,16 @@
 import { Cartesian3, SceneTransforms } from 'cesium';
 import type { DeviceFeature } from '../../sim-core/cim/device-features.ts';
 import type { SessionSnapshotBody } from '../../sim-core/session/session.ts';
+import '../hooks.ts';
 import type { Shell } from './shell.ts';
 import type { Workbench } from './state.ts';
+
+declare module '../hooks.ts' {
+  interface CimtwinHooks {
+    /** The planner workbench (viewer/workbench/hooks.ts). */
+    workbench?: WorkbenchHooks;
+  }
+}
 
 /** Options of {@link WorkbenchHooks.placeCamera}. */
 export interface PlaceOptions {

@@ -15,16 +15,9 @@ import '../hooks.ts';
 import { currentLanguage, initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from '../i18n.ts';
 import { openCityScene } from '../scene/city-scene.ts';
 import type { OpenScenario, WorkbenchMount } from './context.ts';
-import { installHooks, type WorkbenchHooks } from './hooks.ts';
+import { installHooks } from './hooks.ts';
 import { Workbench } from './state.ts';
 import { createShell, type Shell } from './shell.ts';
-
-declare module '../hooks.ts' {
-  interface CimtwinHooks {
-    /** The planner workbench (viewer/workbench/hooks.ts). */
-    workbench?: WorkbenchHooks;
-  }
-}
 
 window.__cimtwin = { ready: false, buildingCount: 0, timings: {} };
 const hooks = window.__cimtwin;
