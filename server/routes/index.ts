@@ -22,6 +22,7 @@ import { cityRoutes } from './cities.ts';
 import { jobRoutes } from './jobs.ts';
 import { reportRoutes } from './reports.ts';
 import { scenarioRoutes } from './scenarios.ts';
+import { tourRoutes, type TourRouteOptions } from './tours.ts';
 
 /** Options of the API (`AppOptions.api`). */
 export interface ApiOptions {
@@ -39,6 +40,8 @@ export interface ApiOptions {
   jobs?: ThreadExecutorOptions;
   /** Another job executor (instead of the thread executor). */
   executor?: JobExecutor;
+  /** Computes a city's results for its default tour (default: a worker thread; see server/routes/tours.ts). */
+  tourResults?: TourRouteOptions['computeResults'];
 }
 
 /** The API's services, on `app.api` once the app is ready. */
@@ -96,6 +99,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: 'scenarios', description: 'device inventories on a city, versioned' },
         { name: 'jobs', description: 'coverage, placement, green-wave and 3D Tiles jobs with progress' },
         { name: 'reports', description: 'indicator reports and GeoJSON outputs' },
+        { name: 'tours', description: 'tours of the 城市运行全景图 (scripted walkthroughs), per city' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
@@ -165,6 +169,7 @@ export const apiPlugin = fp(
       await scoped.register(scenarioRoutes, { cities, scenarios });
       await scoped.register(jobRoutes, { cities, scenarios, jobs: services.jobs });
       await scoped.register(reportRoutes, { cities, scenarios, jobs: services.jobs });
+      await scoped.register(tourRoutes, { db, cities, computeResults: opts.tourResults });
     });
   },
   { name: 'cimtwin-api' },
