@@ -4,8 +4,14 @@
  * client based its edit on: a stale base is refused with a {@link StaleVersionError} instead of
  * overwriting a colleague's save. Versions are never overwritten; a coverage job only attaches its
  * indicator values to the version it computed.
+ *
+ * Every new version (create, save, device-status patch) is announced on {@link ScenarioStore.events}
+ * after its transaction committed, never before: a listener never hears of a version that is not
+ * durable. The bus is in-process, so one server per database is assumed (as for jobs); with
+ * PostgreSQL, LISTEN/NOTIFY after commit would be the way to several servers (not built).
  */
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { DeviceFeature } from './cities.ts';
 import { isoOf, type Db, type Queryable } from './db.ts';
 
@@ -60,6 +66,133 @@ export class StaleVersionError extends Error {
   }
 }
 
+/** A device-status patch names a device the scenario does not hold (nothing was saved). */
+export class UnknownDeviceError extends Error {
+  constructor(
+    readonly scenarioId: string,
+    readonly version: number,
+    readonly ids: string[],
+  ) {
+    const shown = ids.slice(0, 20).map((id) => `'${id}'`).join(', ');
+    super(
+      `scenario ${scenarioId} (version ${version}) has no device ${shown}${ids.length > 20 ? ` and ${ids.length - 20} more` : ''}: ` +
+        'a status patch only changes devices the scenario holds; nothing was saved',
+    );
+  }
+}
+
+/** One device's new status, as a video- or network-management platform reports it. */
+export interface DeviceStatusPatch {
+  id: string;
+  /** 完好: in working order. */
+  healthy?: boolean;
+  /** 联网: connected to the platform. */
+  networked?: boolean;
+}
+
+/** Most changed device ids an event lists (the count is always complete). */
+export const MAX_CHANGED_IDS = 1000;
+
+/** A new version as the event stream announces it (`event: version`). */
+export interface ScenarioVersionEvent {
+  scenarioId: string;
+  cityId: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  createdBy: string | null;
+  message: string | null;
+  deviceCount: number;
+  /** Ids added, removed or changed against the previous version (at most {@link MAX_CHANGED_IDS}; none for version 1). */
+  changedDeviceIds: string[];
+  /** How many devices were added, removed or changed (the full count, even when the list is capped). */
+  changedDeviceCount: number;
+}
+
+/** A city's live scenario changed (`PUT /api/cities/:id/live-scenario`). */
+export interface LiveScenarioEvent {
+  cityId: string;
+  scenarioId: string;
+}
+
+/** Ids added, removed or changed between two inventories, capped; and their full count. */
+export function changedDevices(before: readonly DeviceFeature[] | null, after: readonly DeviceFeature[]): { ids: string[]; count: number } {
+  if (before === null) return { ids: [], count: 0 };
+  const d = diffDevices(before, after);
+  const all = [...d.added, ...d.removed, ...d.changed.map((c) => c.id)];
+  return { ids: all.slice(0, MAX_CHANGED_IDS), count: all.length };
+}
+
+/** The event of a version, given the devices of the version before it (null for version 1). */
+export function versionEventOf(v: ScenarioVersion, previous: readonly DeviceFeature[] | null): ScenarioVersionEvent {
+  const changed = changedDevices(previous, v.devices);
+  return {
+    scenarioId: v.id,
+    cityId: v.cityId,
+    name: v.name,
+    version: v.version,
+    createdAt: v.createdAt,
+    createdBy: v.createdBy,
+    message: v.message,
+    deviceCount: v.devices.length,
+    changedDeviceIds: changed.ids,
+    changedDeviceCount: changed.count,
+  };
+}
+
+/**
+ * The in-process bus of committed versions. Listeners of a scenario get its {@link ScenarioVersionEvent}s
+ * in commit order; the change list is computed once per version, and only when someone listens.
+ */
+export class ScenarioEvents {
+  private readonly emitter = new EventEmitter();
+  /** Per scenario: the tail of the chain that emits its versions in order. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly previousDevices: (scenarioId: string, version: number) => Promise<DeviceFeature[] | null>) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Calls `listener` with every new version of the scenario; returns the function that stops it. */
+  onVersion(scenarioId: string, listener: (e: ScenarioVersionEvent) => void): () => void {
+    this.emitter.on(`version:${scenarioId}`, listener);
+    return () => this.emitter.off(`version:${scenarioId}`, listener);
+  }
+
+  /** Calls `listener` when the city's live scenario is changed; returns the function that stops it. */
+  onLiveScenario(cityId: string, listener: (e: LiveScenarioEvent) => void): () => void {
+    this.emitter.on(`live:${cityId}`, listener);
+    return () => this.emitter.off(`live:${cityId}`, listener);
+  }
+
+  /** Listeners of one scenario (tests and diagnostics). */
+  listenerCount(scenarioId: string): number {
+    return this.emitter.listenerCount(`version:${scenarioId}`);
+  }
+
+  /** Announces a committed version (`previous`: the devices of the version before it, when at hand). */
+  committed(v: ScenarioVersion, previous?: readonly DeviceFeature[] | null): void {
+    const key = `version:${v.id}`;
+    const tail = (this.chains.get(v.id) ?? Promise.resolve()).then(async () => {
+      if (this.emitter.listenerCount(key) === 0) return;
+      const before = previous !== undefined ? previous : v.version > 1 ? await this.previousDevices(v.id, v.version - 1) : null;
+      this.emitter.emit(key, versionEventOf(v, before));
+    });
+    const settled = tail.catch(() => {
+      // A failed read of the previous version (database closing) only loses this event's change list.
+    });
+    this.chains.set(v.id, settled);
+    void settled.then(() => {
+      if (this.chains.get(v.id) === settled) this.chains.delete(v.id);
+    });
+  }
+
+  /** Announces that a city's live scenario changed. */
+  liveScenarioChanged(e: LiveScenarioEvent): void {
+    this.emitter.emit(`live:${e.cityId}`, e);
+  }
+}
+
 const toInfo = (r: Record<string, unknown>): ScenarioInfo => ({
   id: r.id as string,
   cityId: r.city_id as string,
@@ -90,16 +223,28 @@ const toVersion = (r: Record<string, unknown>): ScenarioVersion => ({
 
 /** See the module doc. */
 export class ScenarioStore {
-  constructor(private readonly db: Db) {}
+  /** Committed versions, announced after commit (see the module doc). */
+  readonly events: ScenarioEvents;
 
-  /** Creates a scenario at version 1. */
-  async create(cityId: string, name: string, devices: DeviceFeature[], userId: string, message: string | null = null): Promise<ScenarioVersion> {
+  constructor(private readonly db: Db) {
+    this.events = new ScenarioEvents(async (id, version) => (await this.get(id, version))?.devices ?? null);
+  }
+
+  /**
+   * Creates a scenario at version 1 (`userId` null: made by the system). Inside a caller's transaction
+   * (`tx`) the caller announces the version after its commit ({@link ScenarioEvents.committed}).
+   */
+  async create(cityId: string, name: string, devices: DeviceFeature[], userId: string | null, message: string | null = null, tx?: Queryable): Promise<ScenarioVersion> {
     const id = randomUUID();
-    await this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO scenarios(id, city_id, name, latest_version, created_by) VALUES ($1, $2, $3, 1, $4)', [id, cityId, name, userId]);
-      await tx.query('INSERT INTO scenario_versions(scenario_id, version, devices, message, created_by) VALUES ($1, 1, $2, $3, $4)', [id, JSON.stringify(devices), message, userId]);
-    });
-    return (await this.get(id))!;
+    const insert = async (q: Queryable) => {
+      await q.query('INSERT INTO scenarios(id, city_id, name, latest_version, created_by) VALUES ($1, $2, $3, 1, $4)', [id, cityId, name, userId]);
+      await q.query('INSERT INTO scenario_versions(scenario_id, version, devices, message, created_by) VALUES ($1, 1, $2, $3, $4)', [id, JSON.stringify(devices), message, userId]);
+      return (await this.get(id, 1, q))!;
+    };
+    if (tx) return insert(tx);
+    const s = await this.db.transaction(insert);
+    this.events.committed(s, null);
+    return s;
   }
 
   /** The scenarios of a city (or all), newest first. */
@@ -147,15 +292,82 @@ export class ScenarioStore {
    * {@link StaleVersionError} when `baseVersion` is not the latest.
    */
   async save(id: string, baseVersion: number, change: { devices: DeviceFeature[]; name?: string; message?: string | null }, userId: string): Promise<ScenarioVersion | null> {
-    return this.db.transaction(async (tx) => {
+    const s = await this.db.transaction(async (tx) => {
       const row = (await tx.query<{ latest_version: number }>('SELECT latest_version FROM scenarios WHERE id = $1 FOR UPDATE', [id])).rows[0];
       if (!row) return null;
       if (row.latest_version !== baseVersion) throw new StaleVersionError(id, baseVersion, row.latest_version);
-      const next = baseVersion + 1;
-      await tx.query('INSERT INTO scenario_versions(scenario_id, version, devices, message, created_by) VALUES ($1, $2, $3, $4, $5)', [id, next, JSON.stringify(change.devices), change.message ?? null, userId]);
-      await tx.query('UPDATE scenarios SET latest_version = $2, name = coalesce($3, name), updated_at = now() WHERE id = $1', [id, next, change.name ?? null]);
-      return this.get(id, next, tx);
+      return this.insertVersion(tx, id, baseVersion + 1, change.devices, change.message ?? null, userId, change.name);
     });
+    if (s) this.events.committed(s);
+    return s;
+  }
+
+  /**
+   * Applies device-status patches as ONE new version on top of the latest (status patches commute, so
+   * no base version is asked for; concurrent saves serialise on the row lock). Returns null when the
+   * scenario does not exist; `changed` lists the devices whose status changed; when none did, nothing
+   * is saved and `scenario` is the unchanged latest version. Throws {@link UnknownDeviceError} (nothing
+   * saved) when a patch names a device the scenario does not hold. A device without a `healthy` or
+   * `networked` field counts as true (the city-file default).
+   */
+  async applyDeviceStatus(id: string, patches: readonly DeviceStatusPatch[], message: string | null, userId: string | null): Promise<{ scenario: ScenarioVersion; changed: string[] } | null> {
+    let previous: DeviceFeature[] = [];
+    const out = await this.db.transaction(async (tx) => {
+      const row = (await tx.query<{ latest_version: number }>('SELECT latest_version FROM scenarios WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      if (!row) return null;
+      const latest = row.latest_version;
+      const current = (await tx.query<{ devices: DeviceFeature[] }>('SELECT devices FROM scenario_versions WHERE scenario_id = $1 AND version = $2', [id, latest])).rows[0].devices;
+      const index = new Map<string, number>();
+      current.forEach((d, i) => index.set(d.id, i));
+      const unknown = patches.filter((p) => !index.has(p.id)).map((p) => p.id);
+      if (unknown.length) throw new UnknownDeviceError(id, latest, unknown);
+      const devices = current.slice();
+      const changed: string[] = [];
+      const notes: string[] = [];
+      for (const p of patches) {
+        const i = index.get(p.id)!;
+        const d = devices[i];
+        const props: Record<string, unknown> = { ...d.properties };
+        const fields: string[] = [];
+        for (const field of ['healthy', 'networked'] as const) {
+          const want = p[field];
+          if (want === undefined || (props[field] !== false) === want) continue;
+          props[field] = want;
+          fields.push(`${field} ${want}`);
+        }
+        if (fields.length === 0) continue;
+        devices[i] = { ...d, properties: props };
+        if (!changed.includes(p.id)) changed.push(p.id);
+        notes.push(`${p.id} ${fields.join(', ')}`);
+      }
+      if (changed.length === 0) return { scenario: (await this.get(id, latest, tx))!, changed };
+      previous = current;
+      const text = message ?? `device status: ${notes.slice(0, 5).join('; ')}${notes.length > 5 ? `; and ${notes.length - 5} more` : ''}`;
+      return { scenario: await this.insertVersion(tx, id, latest + 1, devices, text, userId), changed };
+    });
+    if (out && out.changed.length > 0) this.events.committed(out.scenario, previous);
+    return out;
+  }
+
+  /** Inserts version `next` and makes it the latest (inside the caller's transaction, the row locked). */
+  private async insertVersion(tx: Queryable, id: string, next: number, devices: DeviceFeature[], message: string | null, userId: string | null, name?: string): Promise<ScenarioVersion> {
+    await tx.query('INSERT INTO scenario_versions(scenario_id, version, devices, message, created_by) VALUES ($1, $2, $3, $4, $5)', [id, next, JSON.stringify(devices), message, userId]);
+    await tx.query('UPDATE scenarios SET latest_version = $2, name = coalesce($3, name), updated_at = now() WHERE id = $1', [id, next, name ?? null]);
+    return (await this.get(id, next, tx))!;
+  }
+
+  /** The event of a version (default the latest) with its changes against the version before it; null when there is none. */
+  async versionEvent(id: string, version?: number): Promise<ScenarioVersionEvent | null> {
+    const v = await this.get(id, version);
+    if (!v) return null;
+    const previous = v.version > 1 ? ((await this.get(id, v.version - 1))?.devices ?? null) : null;
+    return versionEventOf(v, previous);
+  }
+
+  /** The scenario's record in a list, or null. */
+  async info(id: string): Promise<ScenarioInfo | null> {
+    const r = await this.db.query('SELECT * FROM scenarios WHERE id = $1', [id]);
+    return r.rows[0] ? toInfo(r.rows[0]) : null;
   }
 
   /** Attaches computed indicator values to a version (the only update a version ever gets). */

@@ -23,6 +23,12 @@ import { jobRoutes } from './jobs.ts';
 import { reportRoutes } from './reports.ts';
 import { scenarioRoutes } from './scenarios.ts';
 import { tourRoutes, type TourRouteOptions } from './tours.ts';
+import { scenarioEventRoutes } from './scenario-events.ts';
+import { deviceStatusRoutes } from './device-status.ts';
+import { liveRoutes } from './live.ts';
+import { parseDevicesRoutes } from './parse-devices.ts';
+import { DEFAULT_CITY_ID } from '../db/cities.ts';
+import { ensureLiveScenario } from '../db/live-scenarios.ts';
 
 /** Options of the API (`AppOptions.api`). */
 export interface ApiOptions {
@@ -42,6 +48,8 @@ export interface ApiOptions {
   executor?: JobExecutor;
   /** Computes a city's results for its default tour (default: a worker thread; see server/routes/tours.ts). */
   tourResults?: TourRouteOptions['computeResults'];
+  /** Heartbeat comment interval of the server-sent event streams (jobs, scenario versions), ms (default 15,000). */
+  sseHeartbeatMs?: number;
 }
 
 /** The API's services, on `app.api` once the app is ready. */
@@ -137,6 +145,8 @@ export const apiPlugin = fp(
       const cities = new CityStore(db, opts.city);
       await cities.ensureDefault();
       const scenarios = new ScenarioStore(db);
+      const live = await ensureLiveScenario(db, cities, scenarios, DEFAULT_CITY_ID);
+      if (live.created) app.log.info({ scenarioId: live.id }, 'made the live scenario of the served city');
       jobs = new JobService(db, opts.executor ?? new ThreadJobExecutor(opts.jobs), cities, scenarios, app.log, { tilesDir: opts.tilesDir });
       const recoveredJobs = await jobs.recover();
       if (recoveredJobs > 0) app.log.warn({ jobs: recoveredJobs }, 'marked jobs left running by a previous process as failed');
@@ -167,7 +177,11 @@ export const apiPlugin = fp(
       await scoped.register(authRoutes, { db, loginRateLimit: opts.loginRateLimit });
       await scoped.register(cityRoutes, { cities, maxUploadMb: opts.maxUploadMb });
       await scoped.register(scenarioRoutes, { cities, scenarios });
-      await scoped.register(jobRoutes, { cities, scenarios, jobs: services.jobs });
+      await scoped.register(jobRoutes, { cities, scenarios, jobs: services.jobs, sseHeartbeatMs: opts.sseHeartbeatMs });
+      await scoped.register(scenarioEventRoutes, { cities, scenarios, sseHeartbeatMs: opts.sseHeartbeatMs });
+      await scoped.register(deviceStatusRoutes, { cities, scenarios });
+      await scoped.register(liveRoutes, { db, cities, scenarios });
+      await scoped.register(parseDevicesRoutes, { cities, maxUploadMb: opts.maxUploadMb });
       await scoped.register(reportRoutes, { cities, scenarios, jobs: services.jobs });
       await scoped.register(tourRoutes, { db, cities, computeResults: opts.tourResults });
     });
