@@ -29,12 +29,17 @@ export function netconvert(dir: string, cycleS: number): void {
   run('netconvert', ['-W', '--node-files', 'corridor.nod.xml', '--edge-files', 'corridor.edg.xml', '--tls.default-type', 'static', '--tls.cycle.time', String(cycleS), '--no-turnarounds', 'true', '-o', 'corridor.net.xml'], dir);
 }
 
+/** corridor.net.xml with the programs of a tlLogic file in place of its own (same id and programID). */
+export function netconvertPrograms(dir: string, tllogic: string, out: string): void {
+  run('netconvert', ['-W', '-s', 'corridor.net.xml', '--tllogic-files', tllogic, '-o', out], dir);
+}
+
 export function duarouter(dir: string, flows: string, out: string, seed: number): void {
   run('duarouter', ['-W', '-n', 'corridor.net.xml', '-r', flows, '-o', out, '--seed', String(seed), '--no-step-log'], dir);
 }
 
-export function tlsCoordinator(dir: string, routes: string, out: string, speedFactor?: number): void {
-  const args = [join(SUMO_HOME, 'tools', 'tlsCoordinator.py'), '-n', 'corridor.net.xml', '-r', routes, '-o', out];
+export function tlsCoordinator(dir: string, routes: string, out: string, speedFactor?: number, net = 'corridor.net.xml'): void {
+  const args = [join(SUMO_HOME, 'tools', 'tlsCoordinator.py'), '-n', net, '-r', routes, '-o', out];
   if (speedFactor !== undefined) args.push('--speed-factor', String(speedFactor));
   run(PYTHON, args, dir);
 }
@@ -76,9 +81,9 @@ export function readTripinfo(path: string): { id: string; row: Record<string, nu
 }
 
 /** Runs sumo headless with optional additional files and summarises the through trips. */
-export function sumo(dir: string, routes: string, additional: string[], seed: number, label: string): SumoRunStats {
+export function sumo(dir: string, routes: string, additional: string[], seed: number, label: string, net = 'corridor.net.xml'): SumoRunStats {
   const trip = `trip_${label}_s${seed}.xml`;
-  const args = ['-W', '-n', 'corridor.net.xml', '-r', routes, '--begin', '0', '--seed', String(seed), '--no-step-log', '--duration-log.statistics', '--tripinfo-output', trip];
+  const args = ['-W', '-n', net, '-r', routes, '--begin', '0', '--seed', String(seed), '--no-step-log', '--duration-log.statistics', '--tripinfo-output', trip];
   if (additional.length) args.push('-a', additional.join(','));
   const t0 = performance.now();
   const log = run('sumo', args, dir);

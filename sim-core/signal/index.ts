@@ -13,3 +13,4 @@ export * from './traffic.ts';
 export * from './corridor-city.ts';
 export * from './indicator.ts';
 export { loadHighs, type LpSolver } from './highs.ts';
+export * from './timing.ts';

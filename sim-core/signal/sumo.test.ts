@@ -12,10 +12,17 @@ import {
   parseOffsetsAdditional,
   parseSumoNet,
   parseTlLogicFile,
+  phaseGroups,
   programCycleS,
+  retimeProgram,
   stretchProgram,
   sumoOffsetsAdditional,
 } from './sumo.ts';
+
+/** The smallest plan the writer needs: ids and offsets. */
+function solvePlanStub(signals: { id: string; programId: string }[]): Parameters<typeof sumoOffsetsAdditional>[0] {
+  return { signals: signals.map((s) => ({ id: s.id, programId: s.programId, nodeId: s.id, positionM: 0, offsetS: 0 })) } as unknown as Parameters<typeof sumoOffsetsAdditional>[0];
+}
 
 // corridor3.net.xml: netconvert 1.15 output for W–J1–J2–M–J3–E (J1 at x = 200, J2 at 600, an
 // unsignalised node M at 800 where the speed drops from 60 to 40 km/h, J3 at 950), 80-s programs.
@@ -92,6 +99,35 @@ describe('SUMO network import', () => {
     expect(c.arterial.cycleS).toBe(100);
     expect(c.programChanged).toEqual([true, true, true]);
     expect(c.arterial.signals[1].outbound.greenS).toBeCloseTo(46, 9); // (100 − 8) / 2 for J2's 4-s yellows
+  });
+
+  it('retimes a program: arterial and side-street greens set, yellows kept; a changed net program gets a new programID', () => {
+    const net = parseSumoNet(netText, NET_FILE);
+    const c = arterialFromSumo(net, { route: ['J1', 'J2', 'J3'] });
+    expect(c.crossGreenS).toEqual([37, 36, 37]); // J2: 36 s arterial, 36 s side, two 4-s yellows
+    const p = c.programs[0];
+    expect(phaseGroups(p, c.throughLinks[0].outbound)).toMatchObject({ arterial: [0], cross: [2], arterialGreenS: 37, crossGreenS: 37 });
+    const q = retimeProgram(p, c.throughLinks[0].outbound, 50.5, 20);
+    expect(q.phases.map((ph) => ph.durationS)).toEqual([50.5, 3, 20, 3]);
+    expect(programCycleS(q)).toBeCloseTo(76.5, 9);
+    // The imported program of J2 (arterial green after a 4-s all-red) keeps its phase order.
+    const imported = loadPrograms(net, parseTlLogicFile(tlsText), 'tls.add.xml');
+    const ci = arterialFromSumo(imported, { route: ['J1', 'J2', 'J3'] });
+    const r = retimeProgram(ci.programs[1], ci.throughLinks[1].outbound, 40, 30);
+    expect(r.phases.map((ph) => ph.durationS)).toEqual([4, 40, 4, 30, 4]);
+    expect(() => retimeProgram(p, c.throughLinks[0].outbound, 0.5, 20)).toThrow(/tlLogic 'J1'.*arterialGreenS/);
+    // Written for SUMO: the net's own programs may not be redefined, so they get a new programID;
+    // the imported one (programID b, not in the net) keeps its id.
+    // One 80-s cycle: J1 and J3 have 6 s of yellow, J2 12 s of yellow and all-red.
+    const retimed = [44, 38, 44].map((g, i) => retimeProgram(ci.programs[i], ci.throughLinks[i].outbound, g, 30));
+    const cr = arterialFromSumo(loadPrograms(imported, retimed, 'x'), { route: ['J1', 'J2', 'J3'] });
+    expect(cr.arterial.cycleS).toBe(80);
+    expect(cr.arterial.signals.map((s) => s.outbound.greenS)).toEqual([44, 38, 44]);
+    cr.programs = cr.programs.map((pr, i) => ({ ...pr, imported: ci.programs[i].imported }));
+    const xml = sumoOffsetsAdditional(solvePlanStub(cr.arterial.signals), { programs: cr.programs, programChanged: [true, true, true] });
+    expect(xml).toMatch(/id="J1" programID="0-cimtwin"/);
+    expect(xml).toMatch(/id="J2" programID="b"/);
+    expect(xml).toMatch(/id="J3" programID="0-cimtwin"/);
   });
 
   it('finds the longest green run, wrapping over the end of the program', () => {

@@ -26,6 +26,8 @@ export interface SumoProgram {
   type: string;
   offsetS: number;
   phases: SumoPhase[];
+  /** Set by {@link loadPrograms}: the program came from a tlLogic file, not from the net. */
+  imported?: boolean;
 }
 
 export interface SumoEdge {
@@ -215,7 +217,7 @@ export function loadPrograms(net: SumoNet, programs: readonly SumoProgram[], fil
   programs.forEach((p, i) => {
     if (!map.has(p.id)) throw new CimError(`tlLogic '${p.id}' is not a traffic light of the network ${net.file}`, { file, record: recordName('tlLogic', i, p.id), field: 'id' });
     const list = (map.get(p.id) ?? []).filter((q) => q.programId !== p.programId);
-    map.set(p.id, [p, ...list]);
+    map.set(p.id, [{ ...p, imported: true }, ...list]);
   });
   return { ...net, programs: map };
 }
@@ -245,6 +247,10 @@ export interface SumoCorridor {
   programChanged: boolean[];
   /** Edge ids of each link, outbound and inbound. */
   linkEdges: { outbound: string[]; inbound: string[] }[];
+  /** Per signal: the link indices of the through movements (inbound null where it mirrors outbound). */
+  throughLinks: { outbound: number[]; inbound: number[] | null }[];
+  /** Per signal: green time of the phases that do not serve the outbound through movement (side streets, turns), s. */
+  crossGreenS: number[];
   warnings: string[];
 }
 
@@ -458,8 +464,56 @@ export function arterialFromSumo(net: SumoNet, options: SumoCorridorOptions): Su
     links: links.map((l) => ({ ...l, speedLimitMps: Math.max(l.speedLimitMps, l.speedMps) })),
     speedBand: options.speedBand,
   });
-  return { arterial, programs, programChanged, linkEdges, warnings };
+  const throughLinks = heads.map((h) => ({ outbound: h.outLinks, inbound: h.inLinks }));
+  const crossGreenS = programs.map((p, i) => phaseGroups(p, throughLinks[i].outbound).crossGreenS);
+  return { arterial, programs, programChanged, linkEdges, throughLinks, crossGreenS, warnings };
 }
+
+/**
+ * Splits a program's phases into three groups: `arterial` (the through movement `links` is green),
+ * `cross` (any other green: side streets, protected turns) and fixed (yellow, all-red).
+ */
+export function phaseGroups(p: SumoProgram, links: readonly number[]): { arterial: number[]; cross: number[]; arterialGreenS: number; crossGreenS: number } {
+  const arterial: number[] = [], cross: number[] = [];
+  p.phases.forEach((ph, k) => {
+    if (links.every((l) => isGreen(ph.state[l]))) arterial.push(k);
+    else if (/[Gg]/.test(ph.state)) cross.push(k);
+  });
+  const sum = (ks: number[]) => ks.reduce((a, k) => a + p.phases[k].durationS, 0);
+  return { arterial, cross, arterialGreenS: sum(arterial), crossGreenS: sum(cross) };
+}
+
+/**
+ * A program with a new split: the phases where the through movement `links` is green are scaled
+ * to last `arterialGreenS` together, the other green phases `crossGreenS`; yellow and all-red
+ * phases keep their length. The cycle becomes their sum. Durations are rounded to 0.1 s with the
+ * remainder on the longest phase of each group, so the totals are exact.
+ */
+export function retimeProgram(p: SumoProgram, links: readonly number[], arterialGreenS: number, crossGreenS: number): SumoProgram {
+  const g = phaseGroups(p, links);
+  const rec = `tlLogic '${p.id}'`;
+  if (g.arterial.length === 0) throw new CimError('the through movement is never green: the program cannot be retimed', { record: rec, field: 'phases' });
+  if (!(arterialGreenS >= g.arterial.length)) throw new CimError(`arterial green ${arterialGreenS} s is too short for ${g.arterial.length} phase(s)`, { record: rec, field: 'arterialGreenS' });
+  if (g.cross.length && !(crossGreenS >= g.cross.length)) throw new CimError(`cross green ${crossGreenS} s is too short for ${g.cross.length} phase(s)`, { record: rec, field: 'crossGreenS' });
+  const phases = p.phases.map((ph) => ({ ...ph, attrs: { ...ph.attrs } }));
+  const scale = (ks: number[], total: number, old: number) => {
+    if (ks.length === 0) return;
+    for (const k of ks) phases[k].durationS = Math.round(((old > 0 ? p.phases[k].durationS / old : 1 / ks.length) * total) * 10) / 10;
+    const longest = ks.reduce((a, k) => (phases[k].durationS > phases[a].durationS ? k : a), ks[0]);
+    const rest = total - ks.reduce((a, k) => a + phases[k].durationS, 0);
+    phases[longest].durationS = Math.round((phases[longest].durationS + rest) * 100) / 100;
+  };
+  scale(g.arterial, arterialGreenS, g.arterialGreenS);
+  scale(g.cross, crossGreenS, g.crossGreenS);
+  for (const ph of phases) {
+    delete ph.attrs.minDur;
+    delete ph.attrs.maxDur;
+  }
+  return { ...p, phases };
+}
+
+/** Appended to the programID of a net's program that the plan changes (new cycle or split). */
+export const CHANGED_PROGRAM_SUFFIX = '-cimtwin';
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -474,7 +528,10 @@ export function sumoOffsetsAdditional(plan: GreenWavePlan, corridor: Pick<SumoCo
   lines.push('<additional>');
   plan.signals.forEach((s, i) => {
     const p = corridor.programs[i];
-    const head = `tlLogic id="${xmlEscape(s.id)}" programID="${xmlEscape(s.programId)}" offset="${s.offsetS.toFixed(2)}"`;
+    // SUMO refuses a second definition of a program the net already has (same id and programID):
+    // a changed program of the net's own goes in under a new programID, which SUMO then runs.
+    const programId = corridor.programChanged[i] && p && !p.imported ? `${s.programId}${CHANGED_PROGRAM_SUFFIX}` : s.programId;
+    const head = `tlLogic id="${xmlEscape(s.id)}" programID="${xmlEscape(programId)}" offset="${s.offsetS.toFixed(2)}"`;
     if (!corridor.programChanged[i]) {
       lines.push(`    <${head}/>`);
       return;

@@ -52,6 +52,12 @@ export interface DriverModel {
   lengthM: number;
   /** Desired speed as a factor of the speed limit. */
   desiredSpeedFactor: number;
+  /**
+   * Spread of the drivers' own speed factor: each vehicle's desired speed is multiplied by a draw
+   * from a normal distribution with mean 1 and this deviation, cut at ±2 deviations (SUMO's default
+   * vehicle type: normc(1, 0.1, 0.2, 2)). Default 0: every driver the same.
+   */
+  speedFactorDev?: number;
 }
 
 export const DEFAULT_DRIVER: DriverModel = {
@@ -62,7 +68,16 @@ export const DEFAULT_DRIVER: DriverModel = {
   minGapM: 2,
   lengthM: 5,
   desiredSpeedFactor: 1,
+  speedFactorDev: 0,
 };
+
+/**
+ * Driver parameters calibrated against SUMO 1.15's default car (Krauss, sigma 0.5, speedFactor
+ * normc(1, 0.1)): through vehicles on the bench corridors cruise at about 0.86–0.9 of the limit
+ * between signals (measured from SUMO's FCD output), and their own speeds spread by ±10 %.
+ * Used by the timing search as its surrogate of SUMO (docs/greenwave.md).
+ */
+export const SUMO_LIKE_DRIVER: Partial<DriverModel> = { desiredSpeedFactor: 0.9, speedFactorDev: 0.1 };
 
 export interface TrafficOptions {
   stepS?: number;
@@ -139,6 +154,15 @@ export function simulateCorridor(arterial: Arterial, offsetsS: ArrayLike<number>
     return typeof t === 'number' ? t : t[i] ?? 0;
   });
   const sqrtAB = 2 * Math.sqrt(drv.maxAccelMps2 * drv.comfortDecelMps2);
+  const dev = drv.speedFactorDev ?? 0;
+  const speedRnd = mulberry32(((demand.seed ?? 1) * 7919 + 13) >>> 0);
+  /** A driver's own speed factor: normal(1, dev) by Box–Muller, cut at ±2 dev (seeded, in vehicle order). */
+  const drawFactor = () => {
+    if (!(dev > 0)) return 1;
+    const u = Math.max(1e-12, speedRnd()), w = speedRnd();
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w);
+    return 1 + dev * Math.max(-2, Math.min(2, z));
+  };
 
   const makeLane = (dir: Direction, vph: number, seed: number): Lane => {
     const order = dir === 'outbound' ? [...Array(n).keys()] : [...Array(n).keys()].reverse();
@@ -169,7 +193,7 @@ export function simulateCorridor(arterial: Arterial, offsetsS: ArrayLike<number>
   const horizon = durationS + drainS;
   const turnInTotal = turnIn.reduce((a, q) => a + q, 0) * 2 * (horizon / 3600);
   const cap = lanes[0].arrivals.length + lanes[1].arrivals.length + Math.ceil(turnInTotal) + 16;
-  const x = new Float64Array(cap), v = new Float64Array(cap), acc = new Float64Array(cap);
+  const x = new Float64Array(cap), v = new Float64Array(cap), acc = new Float64Array(cap), vf = new Float64Array(cap).fill(1);
   const laneOf = new Uint8Array(cap), through = new Uint8Array(cap), nextStop = new Int32Array(cap);
   const wantedS = new Float64Array(cap), enteredS = new Float64Array(cap), stops = new Int32Array(cap), lossS = new Float64Array(cap), waitS = new Float64Array(cap), doneS = new Float64Array(cap).fill(NaN);
   // Stop-line crossings: time of the last crossing (or entry) per vehicle; delay sums per lane and signal.
@@ -191,7 +215,8 @@ export function simulateCorridor(arterial: Arterial, offsetsS: ArrayLike<number>
   const insert = (lane: Lane, laneIndex: number, at: number, speed: number, isThrough: boolean, wanted: number, t: number, pos: number): void => {
     const id = count++;
     x[id] = at;
-    v[id] = speed;
+    vf[id] = drawFactor();
+    v[id] = Math.min(speed, lane.segmentSpeed[0] * vf[id]);
     laneOf[id] = laneIndex;
     through[id] = isThrough ? 1 : 0;
     wantedS[id] = wanted;
@@ -214,7 +239,7 @@ export function simulateCorridor(arterial: Arterial, offsetsS: ArrayLike<number>
       for (let r = 0; r < ord.length; r++) {
         const id = ord[r];
         const k = nextStop[id];
-        const v0 = lane.segmentSpeed[k];
+        const v0 = lane.segmentSpeed[k] * vf[id];
         let a = r === 0 ? drv.maxAccelMps2 * (1 - (v[id] / v0) ** 4) : idm(v[id], v0, x[ord[r - 1]] - drv.lengthM - x[id], v[id] - v[ord[r - 1]]);
         if (k < n && stateAt(lane, k, t) !== 0) {
           const d = lane.stopM[k] - x[id];
@@ -238,7 +263,7 @@ export function simulateCorridor(arterial: Arterial, offsetsS: ArrayLike<number>
           xNew = Math.max(x[id], leaderBack - 0.1);
           vNew = Math.min(vNew, (xNew - x[id]) / dt);
         }
-        const v0 = lane.segmentSpeed[nextStop[id]];
+        const v0 = lane.segmentSpeed[nextStop[id]] * vf[id];
         lossS[id] += dt * Math.max(0, 1 - (vOld + vNew) / 2 / v0);
         if (vNew < 0.1 && vOld >= 0.1) stops[id]++;
         if (vNew < 0.1) waitS[id] += dt;

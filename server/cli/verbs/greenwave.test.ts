@@ -83,6 +83,26 @@ describe('cimtwin greenwave', () => {
     expect(r.plan.cycleS).toBe(40);
   });
 
+  it('--optimise-timing chooses cycle and split in the model and writes the retimed programs in full', async () => {
+    const out = join(dir, 'timing.add.xml');
+    const r = await runGreenwave({ sumoNet: NET, route: 'J1,J2,J3', method: 'best', optimiseTiming: true, cycleRange: '60,100', crossVehH: 100, demandVehH: 300, turnInVehH: 20, output: out });
+    const timing = r.report.timing as { chosen: { cycleS: number; scoreS: number; crossGreenS: number[]; arterialGreenS: number[] }; start: { scoreS: number; cycleS: number }; evaluated: { cycleS: number }[] };
+    expect(timing.start.cycleS).toBe(80);
+    expect(timing.chosen.scoreS).toBeLessThanOrEqual(timing.start.scoreS + 1e-9);
+    for (const e of timing.evaluated.slice(1)) expect(e.cycleS >= 60 && e.cycleS <= 100).toBe(true);
+    expect(r.plan.cycleS).toBe(timing.chosen.cycleS);
+    const xml = readFileSync(out, 'utf8');
+    if (timing.chosen.cycleS !== 80 || timing.chosen.crossGreenS[0] !== 37) {
+      // Changed programs: every signal written with its phases, under a new programID (SUMO refuses a redefinition).
+      expect(xml.match(/<tlLogic type="static" id="J\d" programID="0-cimtwin"/g)).toHaveLength(3);
+      const j1 = [...xml.matchAll(/<tlLogic[^>]*id="J1"[\s\S]*?<\/tlLogic>/g)][0][0].match(/duration="([\d.]+)"/g)!.map((d) => Number(d.slice(10, -1)));
+      expect(j1.reduce((a, b) => a + b, 0)).toBeCloseTo(timing.chosen.cycleS, 6);
+      expect(j1[0]).toBeCloseTo(timing.chosen.arterialGreenS[0], 6);
+    }
+    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2,J3', optimiseTiming: true, cycleRange: '90,60', output: out })).rejects.toThrow(/--cycle-range must be/);
+    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2,J3', method: 'best', sumo: true, output: out })).rejects.toThrow(/--sumo .*--sumo-routes/);
+  }, 120_000);
+
   it('rejects contradictory or bad options, naming them, and writes nothing', async () => {
     const out = join(dir, 'bad.add.xml');
     await expect(runGreenwave({ sumoNet: NET, city: 'x.json', route: 'J1,J2', output: out })).rejects.toThrow(/either --sumo-net.*or --city/);

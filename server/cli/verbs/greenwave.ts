@@ -7,7 +7,10 @@
  *   cimtwin greenwave --sumo-net net.xml --route J1,J2,J3 [--speed-kmh 50] [--cycle-s 90] [--method maxband] -o offsets.add.xml
  *   cimtwin greenwave --city city.json --nodes n1,n9 -o offsets.add.xml
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { CAC } from 'cac';
 import { CimError } from '../../../sim-core/cim/errors.ts';
 import { applyWebsterTiming, assemblePlan, uncoordinatedPlan, planOffsets, type Arterial, type GreenWavePlan } from '../../../sim-core/signal/arterial.ts';
@@ -15,8 +18,9 @@ import { arterialFromCity } from '../../../sim-core/signal/corridor-city.ts';
 import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
 import { solveOneWay } from '../../../sim-core/signal/oneway.ts';
-import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, sumoOffsetsAdditional, type SumoCorridor } from '../../../sim-core/signal/sumo.ts';
-import { rankPlansByTraffic, simulateCorridor, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
+import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, retimeProgram, sumoOffsetsAdditional, type SumoCorridor, type SumoCorridorOptions, type SumoNet } from '../../../sim-core/signal/sumo.ts';
+import { optimiseTiming, type TimingCandidate } from '../../../sim-core/signal/timing.ts';
+import { rankPlansByTraffic, simulateCorridor, SUMO_LIKE_DRIVER, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
 import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
 import { writeFileAtomic } from '../../io/write-atomic.ts';
 import { action, type CliContext } from '../main.ts';
@@ -45,8 +49,64 @@ export interface GreenwaveOptions {
   inboundDemandVehH?: number;
   turnInVehH?: number;
   seed?: number;
+  optimiseTiming?: boolean;
+  cycleRange?: string;
+  crossVehH?: number;
+  minCrossGreenS?: number;
+  keepSplit?: boolean;
+  arterialLanes?: number;
+  sumo?: boolean;
+  sumoRoutes?: string;
+  sumoSeed?: number;
+  sumoEndS?: number;
+  sumoTop?: number;
   output?: string;
   quiet?: boolean;
+}
+
+/** One candidate plan with what is needed to write it for SUMO. */
+interface Candidate {
+  label: string;
+  plan: GreenWavePlan;
+  arterial: Arterial;
+  corridor: Pick<SumoCorridor, 'programs' | 'programChanged'> | null;
+  timing?: TimingCandidate;
+}
+
+/**
+ * Judges candidate plans in SUMO itself: one short run per candidate on the user's routes (`--sumo-routes`),
+ * seed `--sumo-seed`, scored over every vehicle of the run (tripinfo): mean time loss + 20 s × stops.
+ * SUMO must be installed (`sumo` on the PATH).
+ */
+function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seed: number, endS: number): { label: string; scoreS: number; stops: number; timeLossS: number; vehicles: number }[] {
+  const probe = spawnSync('sumo', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new CimError('--sumo needs SUMO (`sumo` on the PATH; see scripts/install-sumo.sh)', { field: '--sumo' });
+  const dir = mkdtempSync(join(tmpdir(), 'cimtwin-gw-'));
+  try {
+    return candidates.map((c, k) => {
+      const add = join(dir, `c${k}.add.xml`);
+      writeFileSync(add, sumoOffsetsAdditional(c.plan, c.corridor!));
+      const trip = join(dir, `c${k}.trip.xml`);
+      const r = spawnSync('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip], {
+        encoding: 'utf8',
+        env: { SUMO_HOME: '/usr/share/sumo', ...process.env },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (r.status !== 0) throw new CimError(`SUMO failed on candidate ${c.label}: ${(r.stderr || r.stdout).trim().slice(0, 500)}`, { file: netPath, field: '--sumo' });
+      let n = 0, loss = 0, stops = 0;
+      for (const m of readFileSync(trip, 'utf8').matchAll(/<tripinfo\s([^>]*?)\/?>/g)) {
+        const tl = /timeLoss="([\d.eE+-]+)"/.exec(m[1]), wc = /waitingCount="(\d+)"/.exec(m[1]);
+        if (!tl || !wc) continue;
+        n++;
+        loss += Number(tl[1]);
+        stops += Number(wc[1]);
+      }
+      if (n === 0) throw new CimError(`SUMO finished no trip in ${endS} s with candidate ${c.label}`, { file: routesPath, field: '--sumo-routes' });
+      return { label: c.label, scoreS: (loss + 20 * stops) / n, stops: stops / n, timeLossS: loss / n, vehicles: n };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function readText(path: string): string {
@@ -96,7 +156,9 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   if (direction !== 'outbound' && direction !== 'inbound') throw new CimError(`--direction must be outbound or inbound, got '${direction}'`, { field: '--direction' });
 
   let arterial: Arterial;
-  let corridor: Pick<SumoCorridor, 'programs' | 'programChanged'> | null = null;
+  let corridor: SumoCorridor | null = null;
+  let sumoNet: SumoNet | null = null;
+  let sumoOpts: SumoCorridorOptions | null = null;
   const warnings: string[] = [];
   let source: Record<string, unknown>;
   if (o.sumoNet) {
@@ -108,7 +170,9 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
       net = loadPrograms(net, programs, o.tllogic);
       imported = new Set(programs.map((p) => p.id));
     }
-    const c = arterialFromSumo(net, { route, speedMps: speedMps === undefined ? undefined : speedMps / 3.6, speedFactor, speedBand, cycleS, queueClearanceS });
+    sumoOpts = { route, speedMps: speedMps === undefined ? undefined : speedMps / 3.6, speedFactor, speedBand, cycleS, queueClearanceS };
+    const c = arterialFromSumo(net, sumoOpts);
+    sumoNet = net;
     // Imported programs are written in full, so that the output works without the tlLogic file.
     c.programChanged = c.programChanged.map((changed, i) => changed || imported.has(c.arterial.signals[i].id));
     arterial = c.arterial;
@@ -151,7 +215,94 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     };
     return best;
   };
-  const plan = await solve(method);
+  let plan: GreenWavePlan;
+  let written: Pick<SumoCorridor, 'programs' | 'programChanged'> | null = corridor;
+  let timingReport: Record<string, unknown> | null = null;
+  let sumoReport: Record<string, unknown> | null = null;
+  if (o.sumo && (!o.sumoRoutes || !o.sumoNet)) throw new CimError('--sumo judges the candidates in SUMO: it needs --sumo-net and --sumo-routes <routes.rou.xml>', { field: '--sumo-routes' });
+  if (o.sumoRoutes) checkInputFile(o.sumoRoutes);
+  const sumoSeed = optNumber(o.sumoSeed ?? 101, '--sumo-seed', Number.isInteger, 'an integer')!;
+  const sumoEndS = optNumber(o.sumoEndS ?? 1800, '--sumo-end-s', (x) => x >= 300 && x <= 86400, 'a time of 300–86400 s')!;
+  const sumoTop = optNumber(o.sumoTop ?? 4, '--sumo-top', (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer 1–20')!;
+  // The offsets-only candidates at the arterial's own timing.
+  const offsetCandidates = async (a: Arterial): Promise<GreenWavePlan[]> =>
+    method === 'best' ? [await solveMaxband(a, { inboundWeight, speedMode }), solveNumerical(a), solveOneWay(a, { direction: 'outbound' }), solveOneWay(a, { direction: 'inbound' })] : [await solve(method)];
+  if (o.optimiseTiming) {
+    let lo = 50, hi = 120;
+    if (o.cycleRange !== undefined) {
+      const p = String(o.cycleRange).split(',').map(Number);
+      if (p.length !== 2 || !(p[0] >= 10 && p[1] >= p[0] && p[1] <= 600)) throw new CimError(`--cycle-range must be 'min,max' seconds with 10 ≤ min ≤ max ≤ 600, got '${o.cycleRange}'`, { field: '--cycle-range' });
+      [lo, hi] = p;
+    }
+    const crossVehPerH = optNumber(o.crossVehH ?? 0, '--cross-veh-h', (x) => x >= 0 && x <= 1800, 'a flow of 0–1800 veh/h per lane')!;
+    const minCrossGreenS = optNumber(o.minCrossGreenS ?? 20, '--min-cross-green-s', (x) => x >= 1 && x <= 120, 'a time of 1–120 s')!;
+    const arterialLanes = optNumber(o.arterialLanes ?? 1, '--arterial-lanes', (x) => Number.isInteger(x) && x >= 1 && x <= 8, 'an integer 1–8')!;
+    const solvers = async (a: Arterial): Promise<GreenWavePlan[]> => {
+      if (method !== 'best') return [method === 'maxband' ? await solveMaxband(a, { inboundWeight, speedMode }) : method === 'numerical' ? solveNumerical(a) : solveOneWay(a, { direction })];
+      return [await solveMaxband(a, { inboundWeight, speedMode }), solveNumerical(a)];
+    };
+    const search = await optimiseTiming(arterial, demand, solvers, {
+      minCycleS: lo,
+      maxCycleS: hi,
+      crossVehPerH,
+      minCrossGreenS,
+      keepSplit: !!o.keepSplit,
+      crossGreenS: corridor?.crossGreenS,
+      arterialLanes,
+      keepTop: o.sumo ? sumoTop : 1,
+      traffic: { driver: SUMO_LIKE_DRIVER },
+    });
+    // Each timing kept, made real: SUMO programs rewritten and the arterial read back from them.
+    const realise = async (t: { arterial: Arterial; plan: GreenWavePlan; candidate: TimingCandidate }): Promise<Candidate> => {
+      if (!corridor || !sumoNet || !sumoOpts) return { label: `C=${t.candidate.cycleS}s`, plan: t.plan, arterial: t.arterial, corridor: null, timing: t.candidate };
+      const c0 = corridor;
+      const programs = c0.programs.map((p, i) => retimeProgram(p, c0.throughLinks[i].outbound, t.candidate.arterialGreenS[i], t.candidate.crossGreenS[i]));
+      const c = arterialFromSumo(loadPrograms(sumoNet, programs, 'retimed'), { ...sumoOpts, cycleS: undefined });
+      c.programs = c.programs.map((p, i) => ({ ...p, imported: c0.programs[i].imported }));
+      c.programChanged = c.programs.map(() => true);
+      const plans = method === 'best' ? rankPlansByTraffic(c.arterial, await solvers(c.arterial), { arrivals: 'uniform', ...demand }, { driver: SUMO_LIKE_DRIVER }).map((r) => r.plan) : await solvers(c.arterial);
+      return { label: `C=${t.candidate.cycleS}s ${plans[0].method}`, plan: plans[0], arterial: c.arterial, corridor: c, timing: t.candidate };
+    };
+    const retimed = [];
+    for (const t of search.top) retimed.push(await realise(t));
+    const startPlans = o.sumo ? await offsetCandidates(arterial) : [];
+    let chosen: Candidate = retimed[0];
+    if (search.best === search.start && !o.sumo) {
+      chosen = { label: 'start', plan: search.plan, arterial, corridor };
+    }
+    if (o.sumo) {
+      const cands: Candidate[] = [...startPlans.map((p, k) => ({ label: `C=${arterial.cycleS}s (given) ${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}#${k}`, plan: p, arterial, corridor })), ...retimed];
+      const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS);
+      let k = 0;
+      judged.forEach((j, i) => {
+        if (j.scoreS < judged[k].scoreS - 1e-9) k = i;
+      });
+      chosen = cands[k];
+      sumoReport = { judgedBy: `SUMO, seed ${sumoSeed}, ${sumoEndS} s, every vehicle: time loss + 20 s × stops`, ranking: judged.slice().sort((a, b) => a.scoreS - b.scoreS) };
+    }
+    arterial = chosen.arterial;
+    written = chosen.corridor;
+    plan = chosen.plan;
+    timingReport = {
+      chosen: chosen.timing ?? search.start,
+      start: search.start,
+      evaluated: search.evaluated,
+      options: { cycleRangeS: [lo, hi], crossVehPerH, minCrossGreenS, arterialLanes, keepSplit: !!o.keepSplit, surrogate: 'traffic model with SUMO_LIKE_DRIVER + Webster side streets' },
+    };
+    plan.details = { ...plan.details, timing: timingReport.chosen };
+  } else if (o.sumo) {
+    const cands: Candidate[] = (await offsetCandidates(arterial)).map((p, k) => ({ label: `${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}#${k}`, plan: p, arterial, corridor }));
+    const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS);
+    let k = 0;
+    judged.forEach((j, i) => {
+      if (j.scoreS < judged[k].scoreS - 1e-9) k = i;
+    });
+    plan = cands[k].plan;
+    sumoReport = { judgedBy: `SUMO, seed ${sumoSeed}, ${sumoEndS} s, every vehicle: time loss + 20 s × stops`, ranking: judged.slice().sort((a, b) => a.scoreS - b.scoreS) };
+  } else {
+    plan = await solve(method);
+  }
+  if (sumoReport) plan.details = { ...plan.details, sumo: sumoReport };
 
   let evaluation: Record<string, TrafficResult> | null = null;
   if (o.evaluate) {
@@ -168,8 +319,8 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   }
 
   const comment = `cimtwin greenwave (${method === 'best' ? `best: ${plan.method}` : method}): cycle ${arterial.cycleS} s, bands ${plan.bandwidthS.outbound.toFixed(1)} s outbound / ${plan.bandwidthS.inbound.toFixed(1)} s inbound, efficiency ${(100 * plan.efficiency).toFixed(1)}%`;
-  const xml = corridor
-    ? sumoOffsetsAdditional(plan, corridor, comment)
+  const xml = written
+    ? sumoOffsetsAdditional(plan, written, comment)
     : sumoOffsetsAdditional(plan, { programs: [], programChanged: plan.signals.map(() => false) }, `${comment}; tlLogic ids are the city's road node ids`);
   const report: Record<string, unknown> = {
     tool: 'cimtwin greenwave',
@@ -178,6 +329,8 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     arterial,
     plan,
     warnings,
+    ...(timingReport ? { timing: timingReport } : {}),
+    ...(sumoReport ? { sumo: sumoReport } : {}),
     ...(evaluation ? { evaluation } : {}),
   };
   const additionalPath = o.output;
@@ -227,6 +380,17 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--inbound-demand-veh-h <q>', 'inbound demand per lane, when it differs')
     .option('--turn-in-veh-h <q>', 'side-street vehicles turning in at every signal, per direction (default 0)')
     .option('--seed <n>', 'seed of the arrivals for --evaluate (default 1)')
+    .option('--optimise-timing', 'also choose the common cycle and the split (side streets get what they need, the arterial the rest), judged in the traffic model; changed programs are written in full')
+    .option('--cycle-range <min,max>', 'cycles searched by --optimise-timing, s (default 50,120)')
+    .option('--cross-veh-h <q>', 'side-street flow per approach lane at every signal, veh/h (for --optimise-timing; default 0)')
+    .option('--min-cross-green-s <s>', 'shortest side-street green, s (default 20)')
+    .option('--keep-split', '--optimise-timing changes the cycle only (greens stretched in proportion)')
+    .option('--arterial-lanes <n>', 'arterial lanes per direction (weights arterial against side-street delay; default 1)')
+    .option('--sumo', 'judge the candidate plans in SUMO itself (short runs on --sumo-routes) instead of the traffic model')
+    .option('--sumo-routes <routes.rou.xml>', 'SUMO routes with the demand, for --sumo')
+    .option('--sumo-seed <n>', 'SUMO seed of the judging runs (default 101)')
+    .option('--sumo-end-s <s>', 'length of a judging run, s (default 1800)')
+    .option('--sumo-top <n>', 'how many of the traffic model\'s best timings SUMO judges with --optimise-timing (default 4)')
     .option('-o, --output <offsets.add.xml>', 'the SUMO additional file to write; the report goes beside it (*.report.json)')
     .option('--quiet', 'print nothing')
     .example('cimtwin greenwave --sumo-net arterial.net.xml --route J1,J2,J3,J4 --speed-kmh 50 --method maxband -o offsets.add.xml')
