@@ -130,7 +130,8 @@ try {
   child.kill('SIGTERM');
   const code = await exited;
   const db = await openDb({ dataDir });
-  const versions = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM scenario_versions')).rows[0].n;
+  // The bench's own scenarios (the server also makes the served city's live scenario at start).
+  const versions = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM scenario_versions WHERE scenario_id = ANY($1::text[])', [ids])).rows[0].n;
   const jobRows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs')).rows[0].n;
   const stillRunning = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE status IN ('queued', 'running')")).rows[0].n;
   await db.close();

@@ -142,6 +142,8 @@ for (const engine of TEST_DATABASES) {
         expect(r.headers['x-cimtwin-changed']).toBe('1');
         expect(r.json()).toMatchObject({ id: liveId, version: 2, latestVersion: 2, createdBy: expect.any(String) });
         expect(r.json().message).toMatch(/^device status: cam-1 healthy false, networked false$/);
+        // The answer is the version as stored (made without reading it back: the same as a GET of it).
+        expect(r.json()).toEqual((await app.inject(`/api/scenarios/${liveId}/versions/2`)).json());
         const cam = r.json().devices.find((d: Device) => d.id === 'cam-1');
         expect(cam.properties).toMatchObject({ healthy: false, networked: false, deviceType: 'camera', headingDeg: 45 });
         // Same values (and networked on sig-1, which has none: true by default): nothing saved, same version.

@@ -316,7 +316,8 @@ export class ScenarioStore {
       const row = (await tx.query<{ latest_version: number }>('SELECT latest_version FROM scenarios WHERE id = $1 FOR UPDATE', [id])).rows[0];
       if (!row) return null;
       const latest = row.latest_version;
-      const current = (await tx.query<{ devices: DeviceFeature[] }>('SELECT devices FROM scenario_versions WHERE scenario_id = $1 AND version = $2', [id, latest])).rows[0].devices;
+      const now = (await this.get(id, latest, tx))!;
+      const current = now.devices;
       const index = new Map<string, number>();
       current.forEach((d, i) => index.set(d.id, i));
       const unknown = patches.filter((p) => !index.has(p.id)).map((p) => p.id);
@@ -340,20 +341,27 @@ export class ScenarioStore {
         if (!changed.includes(p.id)) changed.push(p.id);
         notes.push(`${p.id} ${fields.join(', ')}`);
       }
-      if (changed.length === 0) return { scenario: (await this.get(id, latest, tx))!, changed };
+      if (changed.length === 0) return { scenario: now, changed };
       previous = current;
       const text = message ?? `device status: ${notes.slice(0, 5).join('; ')}${notes.length > 5 ? `; and ${notes.length - 5} more` : ''}`;
-      return { scenario: await this.insertVersion(tx, id, latest + 1, devices, text, userId), changed };
+      return { scenario: await this.insertVersion(tx, id, latest + 1, devices, text, userId, undefined, true), changed };
     });
     if (out && out.changed.length > 0) this.events.committed(out.scenario, previous);
     return out;
   }
 
   /** Inserts version `next` and makes it the latest (inside the caller's transaction, the row locked). */
-  private async insertVersion(tx: Queryable, id: string, next: number, devices: DeviceFeature[], message: string | null, userId: string | null, name?: string): Promise<ScenarioVersion> {
-    await tx.query('INSERT INTO scenario_versions(scenario_id, version, devices, message, created_by) VALUES ($1, $2, $3, $4, $5)', [id, next, JSON.stringify(devices), message, userId]);
-    await tx.query('UPDATE scenarios SET latest_version = $2, name = coalesce($3, name), updated_at = now() WHERE id = $1', [id, next, name ?? null]);
-    return (await this.get(id, next, tx))!;
+  /**
+   * `devicesAsStored`: the devices are already as the database gives them back (read from it, only
+   * boolean fields set), so the record is made from them instead of reading the version back (a few
+   * MB of JSON for a city-sized inventory). Otherwise it is read back, as the database normalised it.
+   */
+  private async insertVersion(tx: Queryable, id: string, next: number, devices: DeviceFeature[], message: string | null, userId: string | null, name?: string, devicesAsStored = false): Promise<ScenarioVersion> {
+    const inserted = await tx.query<{ created_at: unknown }>('INSERT INTO scenario_versions(scenario_id, version, devices, message, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING created_at', [id, next, JSON.stringify(devices), message, userId]);
+    const updated = await tx.query('UPDATE scenarios SET latest_version = $2, name = coalesce($3, name), updated_at = now() WHERE id = $1 RETURNING city_id, name, latest_version, updated_at', [id, next, name ?? null]);
+    if (!devicesAsStored) return (await this.get(id, next, tx))!;
+    const r = updated.rows[0];
+    return toVersion({ id, city_id: r.city_id, name: r.name, latest_version: r.latest_version, updated_at: r.updated_at, version: next, devices, indicators: null, message, created_by: userId, created_at: inserted.rows[0].created_at });
   }
 
   /** The event of a version (default the latest) with its changes against the version before it; null when there is none. */
