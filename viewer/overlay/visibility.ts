@@ -59,10 +59,19 @@ export class GlyphOcclusion {
    * VISIBLE / HIDDEN / UNTESTED into `out`. Returns the number hidden. No allocation.
    */
   test(eyeX: number, eyeY: number, eyeZ: number, out: Uint8Array, inView: Uint8Array | null = null): number {
+    return this.testRange(eyeX, eyeY, eyeZ, out, inView, 0, this.count);
+  }
+
+  /**
+   * {@link test} for anchors `from` ≤ i < `to` only, so that a pass can be cut into slices that
+   * keep the main thread responsive. Returns the number hidden among them. No allocation.
+   */
+  testRange(eyeX: number, eyeY: number, eyeZ: number, out: Uint8Array, inView: Uint8Array | null, from: number, to: number): number {
     if (out.length < this.count) throw new RangeError(`GlyphOcclusion.test: out holds ${out.length}, need ${this.count}`);
     const xyz = this.xyz;
+    const end = Math.min(to, this.count);
     let hidden = 0;
-    for (let i = 0; i < this.count; i++) {
+    for (let i = Math.max(0, from); i < end; i++) {
       if (inView && inView[i] === 0) {
         out[i] = UNTESTED;
         continue;

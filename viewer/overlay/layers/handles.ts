@@ -1,7 +1,7 @@
 /**
  * Rotate handles of the selected camera or 5G cell: a heading ring in the horizontal plane around the
  * device with a knob at the heading, and a tilt arc in the vertical plane of the heading (from the
- * horizon down to straight down) with a knob at the tilt. Sized in pixels (`radiusPx`) within a metre
+ * horizon down to straight down, at 0.6 of the ring's radius) with a knob at the tilt. Sized in pixels (`radiusPx`) within a metre
  * cap; the knobs' positions are what the overlay's picker tests (`knobEnu`).
  */
 import { BufferGeometry, Group, LineBasicMaterial, LineLoop, Line, Mesh, MeshBasicMaterial, SphereGeometry, Vector3 } from 'three';
@@ -9,6 +9,8 @@ import { glyphSizeM } from '../frame.ts';
 import { OverlayLayer, type BaseLayerProps, type ChangeFlags, type LayerContext, type ViewState } from '../layer.ts';
 
 const DEG = Math.PI / 180;
+/** Radius of the tilt arc as a share of the heading ring's. */
+export const TILT_ARC_RADIUS = 0.6;
 
 export type HandleKind = 'heading' | 'tilt';
 
@@ -67,8 +69,9 @@ export class HandleLayer extends OverlayLayer<HandleLayerProps> {
     this.pivot.name = 'handle-pivot';
     this.object3d.add(this.pivot);
     const ring = new LineLoop(new BufferGeometry().setFromPoints(circle(64, 0, 360, (a) => new Vector3(Math.sin(a), Math.cos(a), 0))), new LineBasicMaterial({ transparent: true, depthTest: false }));
-    // the tilt arc lies in the plane spanned by the heading (y after rotation) and up (z): from +10° above the horizon to 90° down
-    const arc = new Line(new BufferGeometry().setFromPoints(circle(32, -10, 90, (a) => new Vector3(0, Math.cos(a), -Math.sin(a)))), new LineBasicMaterial({ transparent: true, depthTest: false }));
+    // the tilt arc lies in the plane spanned by the heading (y after rotation) and up (z), inside the ring
+    // (radius TILT_ARC_RADIUS, so that its knob stays clear of the heading knob): from +10° above the horizon to 90° down
+    const arc = new Line(new BufferGeometry().setFromPoints(circle(32, -10, 90, (a) => new Vector3(0, TILT_ARC_RADIUS * Math.cos(a), -TILT_ARC_RADIUS * Math.sin(a)))), new LineBasicMaterial({ transparent: true, depthTest: false }));
     for (const [kind, line] of [['heading', ring], ['tilt', arc]] as const) {
       const knob = new Mesh(new SphereGeometry(1, 16, 12), new MeshBasicMaterial({ transparent: true, depthTest: false }));
       knob.name = `handle-${kind}`;
@@ -100,7 +103,7 @@ export class HandleLayer extends OverlayLayer<HandleLayerProps> {
     // knob positions in the pivot's unit frame
     const tilt = (Number.isNaN(d.tiltDeg) ? 0 : d.tiltDeg) * DEG;
     this.parts[0]!.knob.position.set(0, 1, 0);
-    this.parts[1]!.knob.position.set(0, Math.cos(tilt), -Math.sin(tilt));
+    this.parts[1]!.knob.position.set(0, TILT_ARC_RADIUS * Math.cos(tilt), -TILT_ARC_RADIUS * Math.sin(tilt));
   }
 
   protected override drawLayer(view: ViewState): void {

@@ -8,7 +8,7 @@ import { generateLayerTests, renderableCount, testContext, TEST_VIEW } from './c
 import { FrustumLayer, type FrustumDatum } from './frustum.ts';
 import { GlyphLayer, type GlyphData } from './glyphs.ts';
 import { DEFAULT_SPACING_RADIUS_M, SpacingLayer, WedgeLayer } from './ground-shapes.ts';
-import { HandleLayer } from './handles.ts';
+import { HandleLayer, TILT_ARC_RADIUS } from './handles.ts';
 import { VehicleLayer, type VehicleData } from './vehicles.ts';
 
 function glyphData(): GlyphData {
@@ -188,8 +188,8 @@ describe('HandleLayer', () => {
     expect(h.y).toBeCloseTo(20, 6);
     expect(h.z).toBeCloseTo(8, 6);
     const t = l.knobEnu('tilt')!;
-    expect(t.x).toBeCloseTo(10 + r * Math.cos(Math.PI / 6), 6);
-    expect(t.z).toBeCloseTo(8 - r * Math.sin(Math.PI / 6), 6);
+    expect(t.x).toBeCloseTo(10 + TILT_ARC_RADIUS * r * Math.cos(Math.PI / 6), 6);
+    expect(t.z).toBeCloseTo(8 - TILT_ARC_RADIUS * r * Math.sin(Math.PI / 6), 6);
     l.setProps({ data: { id: 'cell', enu: [0, 0, 30], headingDeg: 0, tiltDeg: 6, kinds: ['heading'] } });
     l.draw(TEST_VIEW);
     expect(l.knobEnu('tilt')).toBeNull();
