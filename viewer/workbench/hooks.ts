@@ -2,7 +2,10 @@
  * `window.__cimtwin.workbench`: what browser tests (and the mounts' own tests) use to drive the
  * workbench through its real code paths and read its state. Set once the context is ready.
  */
-import { Cartesian3, SceneTransforms } from 'cesium';
+import { Cartesian3, HeadingPitchRange, Math as CesiumMath, Matrix4, SceneTransforms } from 'cesium';
+import { whenTilesLoaded } from '../scene/city-scene.ts';
+import type { Interaction, Tool } from './interaction.ts';
+import type { LiveLayers } from './live-layers.ts';
 import type { DeviceFeature } from '../../sim-core/cim/device-features.ts';
 import type { SessionSnapshotBody } from '../../sim-core/session/session.ts';
 import '../hooks.ts';
@@ -54,16 +57,33 @@ export interface WorkbenchHooks {
   scenario(): { id: string; name: string; version: number; dirty: boolean } | null;
   /** Resolves when no session edit is waiting for an answer (results are current). */
   settled(): Promise<void>;
+  /** The colour state an area is drawn with now ('covered', 'partly', 'uncovered', 'outside'; null before the first results). */
+  drawnAreaState(id: string): string | null;
+  tool(): string;
+  setTool(tool: string): void;
+  /** Points the 3D camera at a place (heading north) and resolves when every tile that view needs is drawn. */
+  lookAt(lonDeg: number, latDeg: number, rangeM: number, pitchDeg?: number): Promise<void>;
+  /**
+   * Drags device `id` in a circle of `radiusPx` around where it is on screen for `seconds`, through the
+   * same drag code as the mouse (one change per frame, transient, one undoable step at the end), with
+   * continuous rendering; reports the frame rate and what the session did meanwhile.
+   */
+  dragFps(id: string, seconds: number, radiusPx?: number): Promise<{ frames: number; seconds: number; fps: number; editBatches: number; results: number; visibleGroundUpdates: number }>;
+  /** The visible ground drawn by the last drag (runs, cells seen, range, cell size, updates). */
+  visibleGround(): { runs: number; cellsSeen: number; rangeM: number; cellM: number; updates: number } | null;
 }
 
-/** Hooks the page fills in after the interaction layer exists. */
+/** The page's parts the hooks drive. */
 export interface HookExtras {
-  placeDevice?: (lonDeg: number, latDeg: number, options: PlaceOptions) => Promise<string>;
+  interaction: Interaction;
+  layers: LiveLayers;
 }
 
 /** Creates the hooks for `ctx`. */
-export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras = {}): WorkbenchHooks {
+export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras): WorkbenchHooks {
   const scene = ctx.scene.widget.scene;
+  const { interaction, layers } = extras;
+  const canvasOf = (lonDeg: number, latDeg: number, heightM = 0) => SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(lonDeg, latDeg, heightM));
   const hooks: WorkbenchHooks = {
     ready: false,
     summary: () => ({ ...shell.summary(), devices: ctx.devices().length, ...ctx.counters, lastError: ctx.lastError }),
@@ -85,20 +105,18 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras = 
       return { x: rect.left + p.x, y: rect.top + p.y };
     },
     placeCamera: async (lonDeg, latDeg, options = {}) => {
-      if (extras.placeDevice) return extras.placeDevice(lonDeg, latDeg, options);
-      const id = `wb-${(options.deviceType ?? 'camera')}-${Date.now().toString(36)}`;
-      await ctx.apply(
-        {
-          op: 'add',
-          feature: {
-            type: 'Feature',
-            id,
-            geometry: { type: 'Point', coordinates: [lonDeg, latDeg] },
-            properties: { deviceType: options.deviceType ?? 'camera', heightM: options.heightM ?? 6, headingDeg: options.headingDeg ?? 0, tiltDeg: options.tiltDeg ?? 15, healthy: true, networked: true, ...options.properties },
-          },
-        },
-        'workbench.history.place',
-      );
+      // The click path: what stands at that point's place on screen, then the tool's placement.
+      const p = canvasOf(lonDeg, latDeg, 0);
+      if (!p) throw new Error(`placeCamera: ${lonDeg}, ${latDeg} is not on screen`);
+      const footing = interaction.footingAt(p.x, p.y);
+      if (!footing) throw new Error(`placeCamera: nothing under ${lonDeg}, ${latDeg}`);
+      const extra: Record<string, unknown> = { ...options.properties };
+      if (options.headingDeg !== undefined) extra.headingDeg = options.headingDeg;
+      if (options.tiltDeg !== undefined) extra.tiltDeg = options.tiltDeg;
+      if (options.heightM !== undefined) extra.heightM = options.heightM;
+      const type = (options.deviceType ?? 'camera') as Exclude<Tool, 'select'>;
+      const id = await interaction.place(type, footing, extra);
+      await ctx.settled();
       return id;
     },
     undo: () => ctx.undo(),
@@ -113,6 +131,49 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras = 
       return s ? { id: s.id, name: s.name, version: s.version, dirty: s.dirty } : null;
     },
     settled: () => ctx.settled(),
+    drawnAreaState: (id) => layers.drawnAreaState(id),
+    tool: () => interaction.tool(),
+    setTool: (tool) => interaction.setTool(tool as Tool),
+    lookAt: (lonDeg, latDeg, rangeM, pitchDeg = -60) => {
+      const camera = ctx.scene.widget.camera;
+      camera.lookAt(Cartesian3.fromDegrees(lonDeg, latDeg, 0), new HeadingPitchRange(0, CesiumMath.toRadians(pitchDeg), rangeM));
+      camera.lookAtTransform(Matrix4.IDENTITY);
+      return whenTilesLoaded(scene, ctx.scene.tileset);
+    },
+    dragFps: (id, seconds, radiusPx = 60) => {
+      const d = ctx.device(id);
+      if (!d) return Promise.reject(new Error(`dragFps: no device '${id}'`));
+      const [lon, lat] = d.geometry.coordinates as [number, number];
+      const c = canvasOf(lon, lat, 0);
+      if (!c) return Promise.reject(new Error(`dragFps: device '${id}' is not on screen`));
+      const cx = c.x, cy = c.y;
+      const batches0 = ctx.counters.editBatches, results0 = ctx.counters.results;
+      const updates0 = interaction.visibleGround()?.updates ?? 0;
+      interaction.dragStart(id, 'move', cx, cy);
+      scene.requestRenderMode = false;
+      const start = performance.now();
+      let frames = 0;
+      return new Promise((resolve, reject) => {
+        const remove = scene.postRender.addEventListener(() => {
+          const elapsedS = (performance.now() - start) / 1000;
+          if (elapsedS >= seconds) {
+            remove();
+            scene.requestRenderMode = true;
+            const updates = (interaction.visibleGround()?.updates ?? 0) - updates0;
+            interaction.dragMove(cx, cy);
+            void interaction
+              .dragEnd()
+              .then(() => ctx.settled())
+              .then(() => resolve({ frames, seconds: elapsedS, fps: frames / elapsedS, editBatches: ctx.counters.editBatches - batches0, results: ctx.counters.results - results0, visibleGroundUpdates: updates }), reject);
+            return;
+          }
+          frames++;
+          const a = elapsedS * Math.PI; // half a turn per second
+          interaction.dragMove(cx + radiusPx * Math.sin(a), cy - radiusPx * (1 - Math.cos(a)) / 2);
+        });
+      });
+    },
+    visibleGround: () => interaction.visibleGround(),
   };
   return hooks;
 }

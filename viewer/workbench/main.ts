@@ -17,6 +17,10 @@ import { openCityScene } from '../scene/city-scene.ts';
 import type { OpenScenario, WorkbenchMount } from './context.ts';
 import { installHooks } from './hooks.ts';
 import { Workbench } from './state.ts';
+import { createInteraction } from './interaction.ts';
+import { createLiveLayers } from './live-layers.ts';
+import { createAuth } from './auth.ts';
+import { setScenarioInUrl } from './mounts/scenarios.ts';
 import { createShell, type Shell } from './shell.ts';
 
 window.__cimtwin = { ready: false, buildingCount: 0, timings: {} };
@@ -78,8 +82,10 @@ async function start(): Promise<void> {
   let devices: readonly DeviceFeature[] = cityDevices;
   let scenario: OpenScenario | null = null;
   let loadError: string | null = null;
-  if (loaded instanceof Error) loadError = t('workbench.scenario.openFailed', { id: scenarioId, message: loaded.message });
-  else if (loaded) {
+  if (loaded instanceof Error) {
+    loadError = t('workbench.scenario.openFailed', { id: scenarioId, message: loaded.message });
+    setScenarioInUrl(null);
+  } else if (loaded) {
     devices = loaded.devices;
     scenario = { id: loaded.id, cityId: loaded.cityId, name: loaded.name, version: loaded.version, dirty: false };
   }
@@ -89,6 +95,9 @@ async function start(): Promise<void> {
 
   const shell: Shell = createShell(ctx);
   if (loadError) shell.message(loadError, true);
+  const layers = createLiveLayers(ctx);
+  const interaction = createInteraction(ctx, shell, layers);
+  shell.disposables.push(layers, interaction, createAuth(ctx));
   // Mount every part; one that fails is named and left out, the others go on.
   for (const m of findMounts()) {
     const tab = m.tabKey ? shell.addTab(m.id, m.tabKey) : null;
@@ -107,7 +116,7 @@ async function start(): Promise<void> {
   });
   document.documentElement.lang = currentLanguage();
   setStatus(null);
-  hooks.workbench = installHooks(ctx, shell);
+  hooks.workbench = installHooks(ctx, shell, { interaction, layers });
   hooks.timings.readyMs = performance.now();
   hooks.ready = true;
   hooks.workbench.ready = true;
