@@ -367,6 +367,21 @@ for (const engine of TEST_DATABASES) {
         expect(s.isEnded).toBe(true);
         // And no other stream kept it open.
         for (const c of clients) await c.ended;
+        // A restart on the same database and port (what an EventSource reconnects to after its retry):
+        // the same live scenario (no second one), and the stream starts at the version saved before.
+        const port = Number(new URL(base).port);
+        const again = buildApp({ city: makeTestCity(), staticDir: false, tilesCacheDir: false, jobTilesDir: false, api: { database: app.api.db, adminPassword: ADMIN_PASSWORD } });
+        try {
+          await again.listen({ host: '127.0.0.1', port });
+          const r = await connect(`/api/scenarios/${liveId}/events`);
+          expect(r.status).toBe(200);
+          expect(await r.nth('version', 1)).toMatchObject({ scenarioId: liveId, version: first.version + 1, changedDeviceIds: ['cam-1'] });
+          expect((await again.inject('/api/cities/default/live-scenario')).json().id).toBe(liveId);
+          expect((await again.api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scenarios WHERE name = '${LIVE_SCENARIO_NAME}'`)).rows[0].n).toBe(1);
+          r.close();
+        } finally {
+          await again.close();
+        }
       });
     });
   });

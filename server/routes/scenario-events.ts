@@ -116,6 +116,7 @@ export async function scenarioEventRoutes(fastify: FastifyInstance, options: Sce
       };
       open.add(end);
       request.raw.on('close', end);
+      raw.on('close', end);
       try {
         // Subscribed first, read second: a version saved in between is not missed.
         const first = await scenarios.versionEvent(id);
