@@ -69,6 +69,8 @@ export class LiveScenario {
   onState: (s: ConnectionState) => void = () => undefined;
   onUpdate: (u: LiveUpdate) => void = () => undefined;
   onError: (e: Error) => void = () => undefined;
+  /** The city's live scenario is now another one (`event: live-scenario`). */
+  onLiveScenario: (scenarioId: string) => void = () => undefined;
 
   constructor(scenarioId: string, city: City, client: SimulationClient) {
     this.scenarioId = scenarioId;
@@ -128,6 +130,14 @@ export class LiveScenario {
       this.latestAnnounced = Math.max(this.latestAnnounced, data.version);
       // after a reconnect the server may have lost nothing or been restored from older data: any different version re-syncs
       if (data.version !== this.version) this.sync();
+    });
+    source.addEventListener('live-scenario', (event) => {
+      try {
+        const data = JSON.parse((event as MessageEvent<string>).data) as { scenarioId?: string };
+        if (typeof data.scenarioId === 'string' && data.scenarioId !== this.scenarioId) this.onLiveScenario(data.scenarioId);
+      } catch {
+        // not JSON: ignore
+      }
     });
     source.addEventListener('error', () => {
       if (this.closed) return;

@@ -330,6 +330,8 @@ async function start(): Promise<void> {
     publish();
   };
   live.onError = (e) => console.error('big screen: sync failed', e);
+  // Following the city's live scenario: when an admin points the city at another one, follow that.
+  if (!params.get('scenario')) live.onLiveScenario = () => location.reload();
   live.onUpdate = (u) => {
     const stars = u.delta ? starAlerts(u.delta.stars, u.version, currentLanguage()) : [];
     alerts = [...stars, ...u.alerts.slice().reverse(), ...alerts].slice(0, 50);
