@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CityBuilder } from '../../sim-core/cim/builder.ts';
 import { LocalFrame } from '../../sim-core/cim/frame.ts';
 import { PrismIndex } from '../../sim-core/spatial/prism-index.ts';
+import { mulberry32 } from '../../sim-core/random.ts';
 import { EnuFrame } from './frame.ts';
 import { enuEyeToLocal, GlyphOcclusion, HIDDEN, UNTESTED, VISIBLE } from './visibility.ts';
 
@@ -57,6 +58,37 @@ describe('GlyphOcclusion', () => {
     expect(out[4]).toBe(HIDDEN);
     occ.test(0, 200, 50, out); // from above: the segment ends on the roof plane from outside (touching does not block)
     expect(out[4]).toBe(VISIBLE);
+  });
+
+  it('gives exactly PrismIndex.segmentBlocked on random eyes and anchors (the clip above the highest roof changes nothing)', () => {
+    const b = new CityBuilder(ORIGIN);
+    const rnd = mulberry32(5);
+    for (let k = 0; k < 300; k++) {
+      const x = (rnd() - 0.5) * 1000, y = (rnd() - 0.5) * 1000, w = 5 + rnd() * 30, h = 5 + rnd() * 30;
+      b.addBuilding({ id: `b${k}`, rings: [[x, y, x + w, y, x + w, y + h, x, y + h]], roofM: 13 + rnd() * 87, baseM: rnd() < 0.1 ? 10 : 0 });
+    }
+    const idx = PrismIndex.fromBuildings(b.build().buildings);
+    const n = 500;
+    const a = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) a.set([(rnd() - 0.5) * 1000, (rnd() - 0.5) * 1000, rnd() < 0.2 ? 100 + rnd() * 20 : rnd() * 40], 3 * i);
+    const occ = new GlyphOcclusion(idx);
+    expect(occ.maxRoofM).toBeGreaterThan(95);
+    occ.setAnchors(a, n);
+    const out = new Uint8Array(n);
+    let hidden = 0, shown = 0;
+    for (let e = 0; e < 20; e++) {
+      const ex = (rnd() - 0.5) * 3000, ey = (rnd() - 0.5) * 3000, ez = e % 3 === 0 ? 1.7 : e % 3 === 1 ? 60 : 200 + rnd() * 1500;
+      occ.test(ex, ey, ez, out);
+      for (let i = 0; i < n; i++) {
+        const skip = idx.buildingAt(a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!);
+        const direct = idx.segmentBlocked(ex, ey, ez, a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!, skip);
+        expect(out[i], `eye ${e}, anchor ${i}`).toBe(direct ? HIDDEN : VISIBLE);
+        if (direct) hidden++;
+        else shown++;
+      }
+    }
+    expect(hidden).toBeGreaterThan(500);
+    expect(shown).toBeGreaterThan(500);
   });
 
   it('skips anchors out of view and reports them untested', () => {

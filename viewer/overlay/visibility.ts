@@ -13,7 +13,9 @@
  * (sim-core/coverage/camera.ts) that building is skipped for that anchor.
  *
  * Anchors out of view (`inView[i] === 0`) are not tested and never reported hidden: the tests cost
- * O(glyphs in view × log buildings) per camera move.
+ * O(glyphs in view × log buildings) per camera move. From an eye above the city's highest roof only the
+ * part of each segment below that roof is walked (nothing above it can block: the same answer, and
+ * 5–10 times faster from the workbench's whole-city view; bench/overlay.bench.ts).
  */
 import type { LocalFrame } from '../../sim-core/cim/frame.ts';
 import type { PrismIndex } from '../../sim-core/spatial/prism-index.ts';
@@ -26,12 +28,17 @@ export const UNTESTED = 2;
 
 export class GlyphOcclusion {
   private readonly index: PrismIndex;
+  /** The highest roof of the city: nothing above it can block. */
+  readonly maxRoofM: number;
   private xyz = new Float64Array(0);
   private skip = new Int32Array(0);
   private count = 0;
 
   constructor(index: PrismIndex) {
     this.index = index;
+    let max = -Infinity;
+    for (let b = 0; b < index.count; b++) if (index.roofM[b]! > max) max = index.roofM[b]!;
+    this.maxRoofM = max;
   }
 
   /** Number of anchors set. */
@@ -76,7 +83,20 @@ export class GlyphOcclusion {
         out[i] = UNTESTED;
         continue;
       }
-      const blocked = this.index.segmentBlocked(eyeX, eyeY, eyeZ, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2], this.skip[i]);
+      const ax = xyz[3 * i]!, ay = xyz[3 * i + 1]!, az = xyz[3 * i + 2]!;
+      let sx = eyeX, sy = eyeY, sz = eyeZ;
+      let blocked: boolean;
+      if (az >= this.maxRoofM && eyeZ >= this.maxRoofM) blocked = false;
+      else {
+        if (eyeZ > this.maxRoofM) {
+          // the part of the segment above the highest roof cannot be blocked: start where it comes down to it
+          const t = (eyeZ - this.maxRoofM) / (eyeZ - az);
+          sx = eyeX + (ax - eyeX) * t;
+          sy = eyeY + (ay - eyeY) * t;
+          sz = this.maxRoofM;
+        }
+        blocked = this.index.segmentBlocked(sx, sy, sz, ax, ay, az, this.skip[i]);
+      }
       out[i] = blocked ? HIDDEN : VISIBLE;
       if (blocked) hidden++;
     }

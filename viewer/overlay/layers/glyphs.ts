@@ -182,7 +182,9 @@ export class GlyphLayer extends OverlayLayer<GlyphLayerProps> {
       if (style === 2) this.faded++;
       else this.drawn++;
     }
-    const color = new Color();
+    const typeColors = DEVICE_TYPES.map((t) => new Color(p.colors[t]));
+    const selectedColor = new Color(p.selectedColor);
+    const highlightColor = new Color(p.highlightColor);
     for (let t = 0; t < DEVICE_TYPES.length; t++) {
       for (const s of STYLES) {
         const b = this.buckets[t]![s]!;
@@ -198,10 +200,7 @@ export class GlyphLayer extends OverlayLayer<GlyphLayerProps> {
       const b = this.buckets[data!.typeCode[i]!]![style]!;
       b.indices[b.count] = i;
       const id = data!.ids[i]!;
-      if (id === p.selectedId) color.set(p.selectedColor);
-      else if (p.highlightedIds?.has(id)) color.set(p.highlightColor);
-      else color.set(p.colors[DEVICE_TYPES[data!.typeCode[i]!]!]);
-      b.mesh.setColorAt(b.count, color);
+      b.mesh.setColorAt(b.count, id === p.selectedId ? selectedColor : p.highlightedIds?.has(id) ? highlightColor : typeColors[data!.typeCode[i]!]!);
       this.scaleOf[i] = id === p.selectedId ? p.selectedScale : 1;
       b.count++;
     }
