@@ -317,6 +317,12 @@ for (const engine of TEST_DATABASES) {
         expect(utf8.warnings.some((w: string) => /decoded as/.test(w))).toBe(false);
       });
 
+      it('says so when a GB18030 ledger was decoded as UTF-8 before it was sent (Blob.text() in a browser)', async () => {
+        const mangled = new TextDecoder('utf-8').decode(readFileSync(join(FIXTURES, 'devices-gbk.csv')));
+        expect(mangled).toContain('\uFFFD');
+        expectError(await parse('devices-gbk.csv', mangled), 422, /^devices-gbk\.csv, row 1, .*U\+FFFD replacement characters: it was decoded as UTF-8 before it was sent.*send the file's bytes/);
+      });
+
       it('reads GeoJSON devices and a city file (its devices; other layers ignored, said so)', async () => {
         const point = (id: string, lon: number) => ({ type: 'Feature', properties: { id, deviceType: 'camera', heightM: 7, headingDeg: 90 }, geometry: { type: 'Point', coordinates: [lon, 36.7101] } });
         const gj = { type: 'FeatureCollection', features: [point('g-cam', 119.1601), point('far-cam', 119.19)] };

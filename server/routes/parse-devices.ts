@@ -43,6 +43,18 @@ export function parseDeviceFile(bytes: Buffer, filename: string, city: City, bbo
   const { text, encoding } = decodeText(bytes, filename);
   const warnings: string[] = [];
   if (encoding !== 'utf-8') warnings.push(`${filename}: decoded as ${encoding}`);
+  // U+FFFD: the sender decoded non-UTF-8 bytes (a GB18030 ledger) as UTF-8 before sending (Blob.text()).
+  const mangled = text.includes('\uFFFD') ? ' (the file holds U+FFFD replacement characters: it was decoded as UTF-8 before it was sent, which destroys GB18030 text; send the file\'s bytes, e.g. fetch(url, {method: "POST", body: file}))' : '';
+  if (mangled) warnings.push(`${filename}: ${mangled.slice(2, -1)}`);
+  try {
+    return readDevices(text, encoding, filename, city, bboxLngLat, warnings);
+  } catch (e) {
+    if (e instanceof CimError && mangled) throw new CimError(`${e.reason}${mangled}`, { file: e.file, record: e.record, field: e.field });
+    throw e;
+  }
+}
+
+function readDevices(text: string, encoding: string, filename: string, city: City, bboxLngLat: CityInfo['summary']['bboxLngLat'] | undefined, warnings: string[]): { devices: DeviceFeature[]; warnings: string[] } {
   const head = text.slice(0, 4096);
   let parsed: City;
   if (/"cimtwin"\s*:\s*\{[^}]*"format"\s*:\s*"cimtwin-city"/.test(head) || /\.city\.json$/i.test(filename)) {
