@@ -30,6 +30,7 @@ import { solveMaxband } from '../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../sim-core/signal/numerical.ts';
 import { solveOneWay } from '../../sim-core/signal/oneway.ts';
 import { sumoOffsetsAdditional } from '../../sim-core/signal/sumo.ts';
+import { rankPlansByTraffic } from '../../sim-core/signal/traffic.ts';
 import { PrismIndex } from '../../sim-core/spatial/prism-index.ts';
 
 /** The job kinds. */
@@ -63,9 +64,12 @@ export interface PlacementParams {
 export interface GreenwaveParams {
   /** Road node ids along the corridor (two or more; consecutive ones joined by the cheapest path). */
   nodeIds: string[];
-  method?: 'maxband' | 'numerical' | 'oneway';
+  /** `best`: of MAXBAND, 数解法 and both one-way waves, the plan the traffic model scores best (as `cimtwin greenwave --method best`). */
+  method?: 'maxband' | 'numerical' | 'oneway' | 'best';
   cycleS?: number;
   speedKmh?: number;
+  /** `best`: through demand per lane and direction, veh/h (default 500, the CLI's). */
+  demandVehH?: number;
 }
 
 /** Coverage job result: the `cimtwin coverage` report. */
@@ -131,7 +135,19 @@ export async function runGreenwave(city: City, p: GreenwaveParams, progress: Pro
   const c = arterialFromCity(city, { nodeIds: p.nodeIds, speedMps: p.speedKmh === undefined ? undefined : p.speedKmh / 3.6, cycleS: p.cycleS });
   progress(0, 1, 'solve');
   const method = p.method ?? 'maxband';
-  const plan = method === 'maxband' ? await solveMaxband(c.arterial, {}) : method === 'numerical' ? solveNumerical(c.arterial) : solveOneWay(c.arterial, { direction: 'outbound' });
+  let plan = method === 'maxband' || method === 'best' ? await solveMaxband(c.arterial, {}) : method === 'numerical' ? solveNumerical(c.arterial) : solveOneWay(c.arterial, { direction: 'outbound' });
+  if (method === 'best') {
+    progress(0, 1, 'traffic');
+    const q = p.demandVehH ?? 500;
+    const candidates = [plan, solveNumerical(c.arterial), solveOneWay(c.arterial, { direction: 'outbound' }), solveOneWay(c.arterial, { direction: 'inbound' })];
+    const ranked = rankPlansByTraffic(c.arterial, candidates, { outboundVehPerH: q, inboundVehPerH: q, turnInVehPerH: 0, seed: 1 });
+    plan = ranked[0].plan;
+    plan.details = {
+      ...plan.details,
+      chosenBy: `traffic model, PI = time loss + 20 s × stops, demand ${q} veh/h per lane each way`,
+      ranking: ranked.map((r) => ({ method: r.plan.method, direction: r.plan.details.direction, performanceIndexS: r.performanceIndexS, stopsPerVehicle: r.result.all.stopsPerVehicle, timeLossS: r.result.all.timeLossS })),
+    };
+  }
   const sumoAdditional = sumoOffsetsAdditional(plan, { programs: [], programChanged: plan.signals.map(() => false) }, `cimtwin greenwave (${method}); tlLogic ids are the city's road node ids`);
   progress(1, 1, 'done');
   return { plan, pathNodeIds: c.pathNodeIds, sumoAdditional };

@@ -79,14 +79,15 @@ const GreenwaveJob = Type.Object(
     params: Type.Object(
       {
         nodeIds: Type.Array(Type.String({ minLength: 1 }), { minItems: 2, maxItems: 200 }),
-        method: Type.Optional(Type.Union([Type.Literal('maxband'), Type.Literal('numerical'), Type.Literal('oneway')])),
+        method: Type.Optional(Type.Union([Type.Literal('maxband'), Type.Literal('numerical'), Type.Literal('oneway'), Type.Literal('best')])),
         cycleS: Type.Optional(Type.Number({ minimum: 10, maximum: 600 })),
         speedKmh: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 250 })),
+        demandVehH: Type.Optional(Type.Number({ minimum: 0, maximum: 3000, description: 'method best: through demand per lane and direction, veh/h (default 500)' })),
       },
       { additionalProperties: false },
     ),
   },
-  { description: 'Green-wave offsets along a corridor of road nodes (MAXBAND, 数解法 or one-way) and the SUMO tlLogic file.' },
+  { description: 'Green-wave offsets along a corridor of road nodes (MAXBAND, 数解法, one-way, or the best of them in the traffic model) and the SUMO tlLogic file.' },
 );
 
 const TilesJob = Type.Object(
