@@ -158,5 +158,18 @@ test('green wave: a corridor solved, its time-space diagram drawn, offsets liste
     for (let k = 0; k < 10; k++) await new Promise((r) => requestAnimationFrame(r));
   });
   expect((await greenwave(page)).clockS).toBe(paused.clockS);
+
+  // "Best in traffic": MAXBAND, 数解法 and both one-way waves judged by the traffic model on the server.
+  await page.locator('#optgw-method').selectOption('best');
+  await page.locator('#optgw-solve').click();
+  await page.waitForFunction(() => window.__cimtwin.optgw!.greenwave!().status === 'running');
+  await page.waitForFunction(() => window.__cimtwin.optgw!.greenwave!().status !== 'running', undefined, { timeout: 240_000 });
+  const best = await greenwave(page);
+  expect(best.status, best.error ?? '').toBe('done');
+  expect(best.method).toBe('best');
+  const ranking = await page.locator('#optgw-fig-ranking').textContent();
+  console.log(`best: ${await page.locator('#optgw-fig-method').textContent()}; ranking ${ranking}`);
+  expect(ranking!.split('、')).toHaveLength(4);
+  await expect(page.locator('#optgw-offsets tbody tr')).toHaveCount(best.signals);
   expect(errors).toEqual([]);
 });

@@ -42,6 +42,13 @@ const LANE_OFFSET_M = 3.5;
 /** Intersections farther than this from a click are not picked, m. */
 const PICK_RADIUS_M = 80;
 
+/** A plan method as the user reads it (a one-way wave with its direction). */
+function methodName(method: string, direction: unknown): string {
+  const name = t(METHOD_KEYS[method as keyof typeof METHOD_KEYS] ?? 'optgw.method.given');
+  if (method !== 'oneway') return name;
+  return direction === 'inbound' ? t('optgw.direction.inbound', { method: name }) : t('optgw.direction.outbound', { method: name });
+}
+
 /** What a green-wave job returns. */
 interface GreenwaveResult {
   plan: GreenWavePlan;
@@ -67,7 +74,7 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
   const phase = el('span', { id: 'optgw-gw-phase', className: 'optgw-phase' });
   const note = el('p', { id: 'optgw-gw-note', className: 'optgw-note', role: 'status' });
   const figures = el('dl', { id: 'optgw-figures', className: 'optgw-figures' });
-  const diagramBox = el('div', { id: 'optgw-diagram', className: 'optgw-diagram', tabindex: 0, role: 'img' });
+  const diagramBox = el('div', { id: 'optgw-diagram', className: 'optgw-diagram', role: 'figure' });
   const axes = el('p', { id: 'optgw-axes', className: 'optgw-note' });
   const legend = el('p', { id: 'optgw-legend', className: 'optgw-legend' });
   const play = el('button', { id: 'optgw-play', type: 'button', 'aria-pressed': 'false' });
@@ -201,7 +208,7 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     corridorSelect.disabled = methodSelect.disabled = cycleInput.disabled = speedInput.disabled = pickButton.disabled = running;
     progress.hidden = state.status === 'idle';
     progress.value = state.progress;
-    phase.textContent = running ? phaseText(state.phase, 'running') : state.status === 'cancelled' ? t('optgw.phase.cancelled') : state.status === 'failed' ? t('optgw.phase.failed') : state.status === 'done' ? t('optgw.phase.done') : '';
+    phase.textContent = running ? phaseText(state.phase, 'running', 'greenwave') : state.status === 'cancelled' ? t('optgw.phase.cancelled') : state.status === 'failed' ? t('optgw.phase.failed') : state.status === 'done' ? t('optgw.phase.done') : '';
     note.textContent = why ?? state.error ?? (pickMode ? (pickFirst ? t('optgw.greenwave.pickSecond', { from: nodeName(pickFirst) }) : t('optgw.greenwave.pickFirst')) : '');
     note.classList.toggle('error', !why && !!state.error);
   }
@@ -368,17 +375,17 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     if (!result) return;
     const plan = result.plan;
     const row = (key: string, value: string, id: string) => figures.append(el('dt', { text: t(key) }), el('dd', { id, text: value }));
-    const chosen = plan.method as keyof typeof METHOD_KEYS;
-    row('optgw.figures.method', t(METHOD_KEYS[chosen] ?? 'optgw.method.given'), 'optgw-fig-method');
+    const chosen = methodName(plan.method, plan.details.direction);
+    row('optgw.figures.method', state.method === 'best' ? t('optgw.figures.chosen', { method: chosen }) : chosen, 'optgw-fig-method');
     row('optgw.figures.cycle', t('optgw.unit.seconds', { value: formatNumber(plan.cycleS, 0) }), 'optgw-fig-cycle');
     row('optgw.figures.outbound', t('optgw.unit.seconds', { value: formatNumber(plan.bandwidthS.outbound, 1) }), 'optgw-fig-outbound');
     row('optgw.figures.inbound', t('optgw.unit.seconds', { value: formatNumber(plan.bandwidthS.inbound, 1) }), 'optgw-fig-inbound');
     row('optgw.figures.efficiency', `${formatNumber(plan.efficiency * 100, 1)} %`, 'optgw-fig-efficiency');
     const v = plan.progressionSpeedsMps.outbound;
     if (v.length) row('optgw.figures.speed', t('optgw.unit.kmh', { value: formatNumber((v.reduce((a, b) => a + b, 0) / v.length) * 3.6, 1) }), 'optgw-fig-speed');
-    const ranking = plan.details.ranking as { method: string; performanceIndexS: number }[] | undefined;
+    const ranking = plan.details.ranking as { method: string; direction?: unknown; performanceIndexS: number }[] | undefined;
     if (Array.isArray(ranking)) {
-      row('optgw.figures.ranking', ranking.map((r) => `${t(METHOD_KEYS[r.method as Method] ?? 'optgw.method.given')} ${formatNumber(r.performanceIndexS, 0)}`).join(t('optgw.listSeparator')), 'optgw-fig-ranking');
+      row('optgw.figures.ranking', ranking.map((r) => t('optgw.figures.rankItem', { method: methodName(r.method, r.direction), value: formatNumber(r.performanceIndexS, 0) })).join(t('optgw.listSeparator')), 'optgw-fig-ranking');
     }
   }
 

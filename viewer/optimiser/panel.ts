@@ -21,9 +21,11 @@ const DEVICE_KEYS = { camera: 'optgw.device.camera', cell5g: 'optgw.device.cell'
 const WRITERS = new Set(['planner', 'admin']);
 
 /** A server phase as the user reads it (known phases translated, others as the server names them). */
-export function phaseText(phase: string, status: Job['status'] | 'idle'): string {
+export function phaseText(phase: string, status: Job['status'] | 'idle', kind: 'placement' | 'greenwave' = 'placement'): string {
   if (status === 'queued') return t('optgw.phase.queued');
   const p = phase.toLowerCase();
+  if (kind === 'greenwave' && p === 'solve') return t('optgw.phase.offsets');
+  if (p === 'traffic') return t('optgw.phase.traffic');
   if (p === 'candidates') return t('optgw.phase.candidates');
   if (p.includes('coverage') || p.includes('column') || p.includes('matrix')) return t('optgw.phase.coverage');
   if (p.includes('greedy') || p.includes('swap') || p.includes('exact') || p.includes('solve') || p.includes('milp')) return t('optgw.phase.solve');
