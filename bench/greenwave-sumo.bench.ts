@@ -69,7 +69,7 @@ const CORRIDORS: BenchCorridor[] = [
 const ALL_VARIANTS = ['zero', 'random', 'tlsCoord', 'maxband', 'numerical', 'best', 'retimed', 'tlsRetimed'] as const;
 type Variant = (typeof ALL_VARIANTS)[number];
 /** GW_VARIANTS picks a subset (tlsCoord is always run: everything is compared with it). */
-const VARIANTS: Variant[] = (process.env.GW_VARIANTS ?? 'zero,tlsCoord,best,retimed,tlsRetimed').split(',').map((v) => {
+const VARIANTS: Variant[] = (process.env.GW_VARIANTS ?? 'tlsCoord,best,retimed,tlsRetimed').split(',').map((v) => {
   if (!(ALL_VARIANTS as readonly string[]).includes(v)) throw new Error(`GW_VARIANTS: unknown variant '${v}' (one of ${ALL_VARIANTS.join(', ')})`);
   return v as Variant;
 });
@@ -84,10 +84,15 @@ if (!version) {
   console.error('SUMO is not installed (sumo, netconvert, duarouter and $SUMO_HOME/tools/tlsCoordinator.py are needed): run scripts/install-sumo.sh');
   process.exit(1);
 }
-const root = join(tmpdir(), 'cimtwin-greenwave-bench');
-rmSync(root, { recursive: true, force: true });
-mkdirSync(root, { recursive: true });
-console.log(`${version}; ${cpus()[0]?.model} × ${cpus().length}; SUMO seeds ${SEEDS.join(',')}; work files in ${root}`);
+// GW_TAG: a separate work directory, so that shards (GW_CORRIDORS subsets) can run side by side;
+// GW_MERGE=a/results.json,b/results.json prints the summary of shards' results as one table.
+const root = join(tmpdir(), `cimtwin-greenwave-bench${process.env.GW_TAG ? `-${process.env.GW_TAG}` : ''}`);
+const MERGE = process.env.GW_MERGE?.split(',');
+if (!MERGE) {
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  console.log(`${version}; ${cpus()[0]?.model} × ${cpus().length}; SUMO seeds ${SEEDS.join(',')}; judging seed ${JUDGE_SEED}; variants ${VARIANTS.join(', ')}; work files in ${root}`);
+}
 
 interface Row {
   corridor: string;
@@ -103,7 +108,7 @@ interface Row {
 const rows: Row[] = [];
 const mean = (rs: SumoRunStats[], f: (r: SumoRunStats) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
 
-for (const c of CORRIDORS) {
+for (const c of MERGE ? [] : CORRIDORS) {
   if (ONLY && !ONLY.includes(c.name)) continue;
   const dir = join(root, c.name);
   mkdirSync(dir, { recursive: true });
@@ -184,6 +189,17 @@ for (const c of CORRIDORS) {
 
 // The table: per corridor and demand, stops/veh and time loss per variant, and ours ÷ tlsCoordinator.
 // (GW_CORRIDORS=none skips SUMO and measures only the solve time.)
+if (MERGE) {
+  for (const f of MERGE) {
+    const r = JSON.parse(readFileSync(f, 'utf8')) as { version: string; seeds: number[]; rows: Row[] };
+    if (r.seeds.join(',') !== SEEDS.join(',')) throw new Error(`${f}: seeds ${r.seeds.join(',')} differ from GW_SEEDS ${SEEDS.join(',')}`);
+    rows.push(...r.rows);
+  }
+  // Corridor order as in CORRIDORS, then demand.
+  const order = (r: Row) => CORRIDORS.findIndex((c) => c.name === r.corridor) * 1e5 + r.demand;
+  rows.sort((a, b) => order(a) - order(b));
+  console.log(`merged ${rows.length} rows from ${MERGE.join(', ')}`);
+}
 if (rows.length) summarise();
 function summarise(): void {
 const lines: string[] = [];
@@ -281,5 +297,7 @@ if (process.env.GW_SOLVE_TIME !== '0') {
     );
   }
 }
-writeFileSync(join(root, 'results.json'), JSON.stringify({ version, seeds: SEEDS, rows }, null, 2));
-console.log(`results: ${join(root, 'results.json')}`);
+if (!MERGE) {
+  writeFileSync(join(root, 'results.json'), JSON.stringify({ version, seeds: SEEDS, variants: VARIANTS, rows }, null, 2));
+  console.log(`results: ${join(root, 'results.json')}`);
+}

@@ -59,7 +59,10 @@ describe('cycle and split search', () => {
     // The score is the flow-weighted PI, and the best is the minimum of everything evaluated.
     expect(Math.min(...r.evaluated.map((e) => e.scoreS))).toBeCloseTo(r.best.scoreS, 9);
     expect(r.top.length).toBe(3);
-    for (let k = 1; k < r.top.length; k++) expect(r.top[k].candidate.scoreS).toBeGreaterThanOrEqual(r.top[k - 1].candidate.scoreS);
+    for (let k = 1; k < r.top.length; k++) {
+      expect(r.top[k].candidate.scoreS).toBeGreaterThanOrEqual(r.top[k - 1].candidate.scoreS);
+      for (let j = 0; j < k; j++) expect(Math.abs(r.top[k].candidate.cycleS - r.top[j].candidate.cycleS)).toBeGreaterThanOrEqual(3);
+    }
     // The plan returned runs at the chosen cycle and reproduces the model's numbers.
     expect(r.plan.cycleS).toBe(r.best.cycleS);
     expect(r.arterial.cycleS).toBe(r.best.cycleS);
@@ -98,5 +101,41 @@ describe('cycle and split search', () => {
     expect(spread.all.stopsPerVehicle).toBeGreaterThan(same.all.stopsPerVehicle);
     const spread2 = simulateCorridor(a, offsets, { ...demand, arrivals: 'uniform' }, { driver: SUMO_LIKE_DRIVER });
     expect(spread2.all).toEqual(spread.all);
+  });
+});
+
+describe('split waves and design-speed variants (candidates for plans judged in traffic)', () => {
+  it('a diverging split wave: outbound wave from the split signal on, inbound wave from it back to the first', async () => {
+    const { solveSplitWave } = await import('./oneway.ts');
+    const { cumulativeTravelTimes } = await import('./arterial.ts');
+    const a = createArterial({
+      cycleS: 80,
+      signals: Array.from({ length: 5 }, (_, i) => ({ id: `S${i}`, outbound: { greenS: 35 + i, yellowS: 3, greenStartS: i }, inbound: { greenS: 30, yellowS: 3, greenStartS: 40 } })),
+      links: [300, 450, 520, 380].map((lengthM) => ({ lengthM, speedMps: 12 })),
+    });
+    const { outboundS, inboundS } = cumulativeTravelTimes(a);
+    const mod = (x: number) => ((x % 80) + 80) % 80;
+    for (const kind of ['diverging', 'converging'] as const) {
+      const p = solveSplitWave(a, { kind, splitIndex: 2 });
+      const o = p.signals.map((s) => s.offsetS);
+      for (let i = 0; i < 5; i++) {
+        const outSide = kind === 'diverging' ? i >= 2 : i <= 2;
+        const gap = outSide
+          ? o[i] + a.signals[i].outbound.greenStartS - (o[2] + a.signals[2].outbound.greenStartS) - (outboundS[i] - outboundS[2])
+          : o[i] + a.signals[i].inbound.greenStartS - (o[2] + a.signals[2].inbound.greenStartS) - (inboundS[i] - inboundS[2]);
+        expect(Math.min(mod(gap), 80 - mod(gap))).toBeLessThan(2e-3); // offsets are kept to 1 ms
+      }
+    }
+    expect(() => solveSplitWave(a, { splitIndex: 7 })).toThrow(/splitIndex/);
+  });
+
+  it('scales design speeds, keeping the limits at least as high', async () => {
+    const { scaleDesignSpeed } = await import('./timing.ts');
+    const a = corridor();
+    const f = scaleDesignSpeed(a, 1.1);
+    expect(f.links[0].speedMps).toBeCloseTo(12.21, 9);
+    expect(f.links[0].speedLimitMps).toBeCloseTo(13.9, 9);
+    expect(a.links[0].speedMps).toBeCloseTo(11.1, 9);
+    expect(() => scaleDesignSpeed(a, 0)).toThrow(/speed factor/);
   });
 });

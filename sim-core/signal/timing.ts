@@ -91,6 +91,8 @@ export interface TimingSearchOptions {
   traffic?: TrafficOptions;
   /** How many of the best distinct cycles to return in `top` (default 1), e.g. to check them in SUMO. */
   keepTop?: number;
+  /** Least difference between the cycles returned in `top`, s (default 3). */
+  topSeparationS?: number;
 }
 
 /** One evaluated timing. */
@@ -255,6 +257,21 @@ export async function optimiseTiming(
       keepSplit: !!options.keepSplit,
     },
   };
-  const top = all.sort((a, b) => a.candidate.scoreS - b.candidate.scoreS || a.candidate.cycleS - b.candidate.cycleS).slice(0, Math.max(1, options.keepTop ?? 1));
+  // The best timings with cycles at least `topSeparationS` apart (so that a judge sees different options).
+  const sep = options.topSeparationS ?? 3;
+  const top: typeof all = [];
+  for (const t of all.sort((a, b) => a.candidate.scoreS - b.candidate.scoreS || a.candidate.cycleS - b.candidate.cycleS)) {
+    if (top.length >= Math.max(1, options.keepTop ?? 1)) break;
+    if (top.every((u) => Math.abs(u.candidate.cycleS - t.candidate.cycleS) >= sep)) top.push(t);
+  }
   return { arterial: best.arterial, plan: best.plan, best: best.cand, start: start.cand, evaluated, top, result: best.result };
+}
+
+/** A copy of the arterial whose design speeds (and speed band) are multiplied by `factor`; limits kept. */
+export function scaleDesignSpeed(arterial: Arterial, factor: number): Arterial {
+  if (!(factor > 0 && factor <= 3)) throw new CimError(`the speed factor must be in (0, 3], got ${factor}`, { field: 'factor' });
+  return {
+    ...arterial,
+    links: arterial.links.map((l) => ({ ...l, speedMps: l.speedMps * factor, minSpeedMps: l.minSpeedMps * factor, maxSpeedMps: l.maxSpeedMps * factor, speedLimitMps: Math.max(l.speedLimitMps, l.speedMps * factor) })),
+  };
 }

@@ -17,9 +17,9 @@ import { applyWebsterTiming, assemblePlan, uncoordinatedPlan, planOffsets, type 
 import { arterialFromCity } from '../../../sim-core/signal/corridor-city.ts';
 import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
-import { solveOneWay } from '../../../sim-core/signal/oneway.ts';
+import { solveOneWay, solveSplitWave } from '../../../sim-core/signal/oneway.ts';
 import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, retimeProgram, sumoOffsetsAdditional, type SumoCorridor, type SumoCorridorOptions, type SumoNet } from '../../../sim-core/signal/sumo.ts';
-import { optimiseTiming, type TimingCandidate } from '../../../sim-core/signal/timing.ts';
+import { optimiseTiming, scaleDesignSpeed, type TimingCandidate } from '../../../sim-core/signal/timing.ts';
 import { rankPlansByTraffic, simulateCorridor, SUMO_LIKE_DRIVER, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
 import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
 import { writeFileAtomic } from '../../io/write-atomic.ts';
@@ -223,10 +223,18 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   if (o.sumoRoutes) checkInputFile(o.sumoRoutes);
   const sumoSeed = optNumber(o.sumoSeed ?? 101, '--sumo-seed', Number.isInteger, 'an integer')!;
   const sumoEndS = optNumber(o.sumoEndS ?? 1800, '--sumo-end-s', (x) => x >= 300 && x <= 86400, 'a time of 300–86400 s')!;
-  const sumoTop = optNumber(o.sumoTop ?? 4, '--sumo-top', (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer 1–20')!;
+  const sumoTop = optNumber(o.sumoTop ?? 3, '--sumo-top', (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer 1–20')!;
   // The offsets-only candidates at the arterial's own timing.
-  const offsetCandidates = async (a: Arterial): Promise<GreenWavePlan[]> =>
-    method === 'best' ? [await solveMaxband(a, { inboundWeight, speedMode }), solveNumerical(a), solveOneWay(a, { direction: 'outbound' }), solveOneWay(a, { direction: 'inbound' })] : [await solve(method)];
+  // With --sumo there are more of them (SUMO is the judge): two split waves and MAXBAND at 10 % above the design speed.
+  const offsetCandidates = async (a: Arterial): Promise<GreenWavePlan[]> => {
+    if (method !== 'best') return [await solve(method)];
+    const list = [await solveMaxband(a, { inboundWeight, speedMode }), solveNumerical(a), solveOneWay(a, { direction: 'outbound' }), solveOneWay(a, { direction: 'inbound' })];
+    if (!o.sumo) return list;
+    const fast = await solveMaxband(scaleDesignSpeed(a, 1.1), { inboundWeight, speedMode });
+    list.push(solveSplitWave(a, { kind: 'diverging' }), solveSplitWave(a, { kind: 'converging' }), assemblePlan(a, 'maxband', planOffsets(fast), { details: { ...fast.details, designSpeedFactor: 1.1 } }));
+    return list;
+  };
+  const labelOf = (p: GreenWavePlan) => `${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}${p.details.designSpeedFactor ? ` ×${String(p.details.designSpeedFactor)} speed` : ''}`;
   if (o.optimiseTiming) {
     let lo = 50, hi = 120;
     if (o.cycleRange !== undefined) {
@@ -260,18 +268,19 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
       const c = arterialFromSumo(loadPrograms(sumoNet, programs, 'retimed'), { ...sumoOpts, cycleS: undefined });
       c.programs = c.programs.map((p, i) => ({ ...p, imported: c0.programs[i].imported }));
       c.programChanged = c.programs.map(() => true);
-      const plans = method === 'best' ? rankPlansByTraffic(c.arterial, await solvers(c.arterial), { arrivals: 'uniform', ...demand }, { driver: SUMO_LIKE_DRIVER }).map((r) => r.plan) : await solvers(c.arterial);
+      const plans = method === 'best' ? rankPlansByTraffic(c.arterial, await solvers(c.arterial), { arrivals: 'uniform', durationS: 1200, ...demand }, { driver: SUMO_LIKE_DRIVER, drainS: 600 }).map((r) => r.plan) : await solvers(c.arterial);
       return { label: `C=${t.candidate.cycleS}s ${plans[0].method}`, plan: plans[0], arterial: c.arterial, corridor: c, timing: t.candidate };
     };
     const retimed = [];
     for (const t of search.top) retimed.push(await realise(t));
-    const startPlans = o.sumo ? await offsetCandidates(arterial) : [];
+    // At the given timing, the traffic model's two best offset plans go to SUMO with the retimed ones.
+    const startPlans = o.sumo ? rankPlansByTraffic(arterial, await offsetCandidates(arterial), { arrivals: 'uniform', durationS: 1200, ...demand }, { driver: SUMO_LIKE_DRIVER, drainS: 600 }).slice(0, 2).map((r) => r.plan) : [];
     let chosen: Candidate = retimed[0];
     if (search.best === search.start && !o.sumo) {
       chosen = { label: 'start', plan: search.plan, arterial, corridor };
     }
     if (o.sumo) {
-      const cands: Candidate[] = [...startPlans.map((p, k) => ({ label: `C=${arterial.cycleS}s (given) ${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}#${k}`, plan: p, arterial, corridor })), ...retimed];
+      const cands: Candidate[] = [...startPlans.map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor })), ...retimed];
       const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS);
       let k = 0;
       judged.forEach((j, i) => {
@@ -291,7 +300,7 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     };
     plan.details = { ...plan.details, timing: timingReport.chosen };
   } else if (o.sumo) {
-    const cands: Candidate[] = (await offsetCandidates(arterial)).map((p, k) => ({ label: `${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}#${k}`, plan: p, arterial, corridor }));
+    const cands: Candidate[] = (await offsetCandidates(arterial)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor }));
     const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS);
     let k = 0;
     judged.forEach((j, i) => {
@@ -390,7 +399,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--sumo-routes <routes.rou.xml>', 'SUMO routes with the demand, for --sumo')
     .option('--sumo-seed <n>', 'SUMO seed of the judging runs (default 101)')
     .option('--sumo-end-s <s>', 'length of a judging run, s (default 1800)')
-    .option('--sumo-top <n>', 'how many of the traffic model\'s best timings SUMO judges with --optimise-timing (default 4)')
+    .option('--sumo-top <n>', 'how many of the traffic model\'s best timings SUMO judges with --optimise-timing (default 3)')
     .option('-o, --output <offsets.add.xml>', 'the SUMO additional file to write; the report goes beside it (*.report.json)')
     .option('--quiet', 'print nothing')
     .example('cimtwin greenwave --sumo-net arterial.net.xml --route J1,J2,J3,J4 --speed-kmh 50 --method maxband -o offsets.add.xml')
