@@ -14,12 +14,11 @@
  * Pure: no DOM; runs in Node for the tests.
  */
 import { LocalFrame } from '../../sim-core/cim/frame.ts';
+import { cityWithDevices, type DeviceFeature } from '../../sim-core/cim/device-features.ts';
 import type { City } from '../../sim-core/cim/types.ts';
 import { geodeticToEcef } from '../../sim-core/geom/ecef.ts';
 import { inventoryFromCity, type DeviceInventory, type Edit } from '../../sim-core/session/devices.ts';
 import { SimulationSession, type SessionOptions, type SessionSnapshotBody } from '../../sim-core/session/session.ts';
-import type { DeviceFeature } from '../api/client.ts';
-import { cityWithDeviceFeatures } from './city-values.ts';
 
 export type BlindSpotKind = 'video' | 'epolice' | 'nr5g';
 
@@ -183,7 +182,7 @@ export class BlindSpotEngine {
 
   /** Follows `devices` (city-file features); returns the number of edits it took. A bad device throws, naming it. */
   setDevices(devices: readonly DeviceFeature[]): number {
-    const next = inventoryFromCity(cityWithDeviceFeatures(this.city, devices, 'workbench devices'));
+    const next = inventoryFromCity(cityWithDevices(this.city, devices, 'workbench devices'));
     const edits = inventoryEdits(this.inventory, next);
     if (edits.length) {
       const d = this.session.edit(edits);

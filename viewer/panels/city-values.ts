@@ -3,27 +3,12 @@
  * weather-station spacing (sim-core/coverage/weather) and real-time signal timing (sim-core/signal), the
  * city's own stated values, and the city plan whose dated targets apply. Pure: no DOM, no Cesium.
  */
-import { cityFromGeoJSON, CITY_FORMAT, CITY_FORMAT_VERSION } from '../../sim-core/cim/city-file.ts';
+import { cityWithDevices, type DeviceFeature } from '../../sim-core/cim/device-features.ts';
 import type { City } from '../../sim-core/cim/types.ts';
 import { weatherReport } from '../../sim-core/coverage/weather/report.ts';
 import { CITY_PLANS, type CityPlan, type DatedTarget } from '../../sim-core/indicators/targets.ts';
 import { parseValuesDocument, type ParsedEntry, type SimulatedIndicatorValues } from '../../sim-core/indicators/values.ts';
 import { signalTimingIndicator } from '../../sim-core/signal/indicator.ts';
-import type { DeviceFeature } from '../api/client.ts';
-
-/**
- * The city with its device table replaced by `devices` (city-file device features), read by the
- * city-file reader: a bad device throws a CimError naming `file`, the feature and the field.
- * (The same rule as the server's `cityWithDevices`, which cannot be imported into the page.)
- */
-export function cityWithDeviceFeatures(city: City, devices: readonly DeviceFeature[], file = 'devices'): City {
-  const fc = {
-    type: 'FeatureCollection',
-    cimtwin: { format: CITY_FORMAT, version: CITY_FORMAT_VERSION, name: city.meta.name, synthetic: city.meta.synthetic, sources: city.meta.sources, attribution: city.meta.attribution, origin: city.origin, crs: 'EPSG:4326' },
-    features: devices.map((d) => ({ ...d, properties: { ...d.properties, layer: 'device' } })),
-  };
-  return { ...city, devices: cityFromGeoJSON(fc, file).devices };
-}
 
 /** Weather spacing and signal timing of a device list, with what the highlight needs. */
 export interface DeviceListValues {
@@ -40,7 +25,7 @@ const DEVICE_TYPES_READ = new Set(['weather', 'signal']);
 /** Computes `weather_station_spacing` and `signal_realtime_timing` for `devices` (only weather stations and signal controllers are read). */
 export function deviceListValues(city: City, devices: readonly DeviceFeature[], file = 'devices'): DeviceListValues {
   const relevant = devices.filter((d) => DEVICE_TYPES_READ.has(String(d.properties.deviceType)));
-  const c = cityWithDeviceFeatures(city, relevant, file);
+  const c = cityWithDevices(city, relevant, file);
   const w = weatherReport(c);
   const s = signalTimingIndicator(c);
   const stations: string[] = [];

@@ -1,0 +1,268 @@
+/**
+ * The 5G SS-RSRP raster and its coverage holes as a workbench layer: the pool job `nr5g-raster`
+ * (sim-core/session/jobs.ts, split over the workbench's worker pool) for the healthy 5G cells of the
+ * device list, drawn as one textured rectangle just above the city's ground plate (imagery on the globe
+ * would lie under the plate), with a legend in dBm, progress and a cancel button. It recomputes
+ * (debounced, cancelling the job before) when the 5G cells change while the layer is shown.
+ */
+import {
+  Cartesian2,
+  EllipsoidSurfaceAppearance,
+  GeometryInstance,
+  Material,
+  Primitive,
+  Rectangle,
+  RectangleGeometry,
+  type Scene,
+} from 'cesium';
+import { simulatedDevicesOf, type DeviceFeature } from '../../sim-core/cim/device-features.ts';
+import { LocalFrame } from '../../sim-core/cim/frame.ts';
+import type { City } from '../../sim-core/cim/types.ts';
+import type { CellSpec } from '../../sim-core/coverage/cellular/cells.ts';
+import { DEFAULT_NR5G_AREA_OPTIONS } from '../../sim-core/coverage/cellular/key-areas.ts';
+import { cellSpecOf } from '../../sim-core/session/devices.ts';
+import type { Nr5gRaster } from '../../sim-core/session/jobs.ts';
+import { t } from '../i18n.ts';
+import type { Disposable, WorkbenchContext } from '../workbench/context.ts';
+import { el, fmt } from './dom.ts';
+import { panelsHooks } from './hooks.ts';
+import { HOLE_CSS, legendStops, rasterStats, rasterToRgba, type RasterStats } from './ramp.ts';
+import { poolCityKey } from './shared.ts';
+
+/** Raster cell, metres (the 5G key-area samples use 5 m; 10 m keeps the browser job near a second). */
+export const RSRP_CELL_M = 10;
+/** Height of the raster above the ellipsoid, m (over the ground plate, key areas and roads). */
+const RASTER_HEIGHT_M = 1.0;
+/** Wait after the last 5G change before recomputing, ms. */
+const DEBOUNCE_MS = 500;
+
+/** The healthy 5G cells of a device list, as the raster job takes them. */
+export function healthyCells(city: City, devices: readonly DeviceFeature[]): CellSpec[] {
+  const cells = devices.filter((d) => d.properties.deviceType === 'cell5g');
+  const out: CellSpec[] = [];
+  for (const d of simulatedDevicesOf(city, cells, 'workbench devices').values()) if (d.kind === 'cell' && d.spec.healthy) out.push(cellSpecOf(d.spec));
+  return out;
+}
+
+/** The lon/lat rectangle (degrees) of a grid of the city's local frame: the box around its four corners. */
+export function gridRectangleDeg(city: City, g: Nr5gRaster['grid']): { west: number; south: number; east: number; north: number } {
+  const f = new LocalFrame(city.origin);
+  const xs = [g.originXM, g.originXM + g.nx * g.cellM];
+  const ys = [g.originYM, g.originYM + g.ny * g.cellM];
+  let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
+  for (const x of xs)
+    for (const y of ys) {
+      const p = f.toLngLat(x, y);
+      west = Math.min(west, p[0]!);
+      east = Math.max(east, p[0]!);
+      south = Math.min(south, p[1]!);
+      north = Math.max(north, p[1]!);
+    }
+  return { west, south, east, north };
+}
+
+/** Resolves after a frame in which the scene's primitive is ready and the globe's tiles are loaded. */
+function whenRendered(scene: Scene, primitive: Primitive): Promise<void> {
+  return new Promise((resolve) => {
+    let frames = 0;
+    const off = scene.postRender.addEventListener(() => {
+      frames++;
+      if ((primitive as unknown as { ready: boolean }).ready && scene.globe.tilesLoaded && frames >= 2) {
+        off();
+        resolve();
+      } else scene.requestRender();
+    });
+    scene.requestRender();
+  });
+}
+
+type Drawn = { nx: number; ny: number; active: number; holes: number; computeMs: number; jobs: number } | { error: string };
+
+/** Mounts the layer (off until switched on). */
+export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
+  const scene = ctx.scene.widget.scene;
+  const threshold = DEFAULT_NR5G_AREA_OPTIONS.rsrpThresholdDbm;
+  let visible = false;
+  let primitive: Primitive | null = null;
+  let drawnKey = '';
+  let running: { key: string; ctl: AbortController } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stats: RasterStats | null = null;
+  let rect: { west: number; south: number; east: number; north: number } | null = null;
+  let lastError: string | null = null;
+  let progress: { done: number; total: number } | null = null;
+  let jobs = 0;
+  let computeMs = 0;
+  let grid: Nr5gRaster['grid'] | null = null;
+  let waiters: ((d: Drawn) => void)[] = [];
+  let disposed = false;
+
+  // ---- legend (over the 3D stage) ----
+  const legend = el('section', { class: 'pn-legend', id: 'pn-rsrp-legend', 'aria-labelledby': 'pn-rsrp-title', hidden: true });
+  (ctx.scene.widget.container.parentElement ?? document.body).append(legend);
+  const renderLegend = () => {
+    legend.hidden = !visible;
+    if (!visible) return;
+    const parts: Node[] = [el('h2', { id: 'pn-rsrp-title', text: t('panels.rsrp.legendTitle') })];
+    const list = el('ol', { 'aria-label': t('panels.rsrp.rampLabel') });
+    for (const s of legendStops(threshold)) list.append(el('li', {}, el('span', { class: 'pn-swatch', style: `background:${s.css}` }), t('panels.rsrp.atLeast', { dbm: fmt(s.dbm, 0) })));
+    list.append(el('li', {}, el('span', { class: 'pn-swatch', style: `background:${HOLE_CSS}` }), t('panels.rsrp.hole', { dbm: fmt(threshold, 0) })));
+    parts.push(list);
+    const line = el('p', { role: 'status', 'aria-live': 'polite' });
+    if (running) {
+      line.textContent = progress ? t('panels.rsrp.computing', { percent: fmt((100 * progress.done) / Math.max(1, progress.total), 0) }) : t('panels.rsrp.starting');
+      parts.push(line);
+      if (progress) parts.push(el('progress', { max: progress.total, value: progress.done, 'aria-label': t('panels.rsrp.progressLabel') }));
+      const cancel = el('button', { type: 'button', id: 'pn-rsrp-cancel', text: t('panels.rsrp.cancel') });
+      cancel.addEventListener('click', () => running?.ctl.abort());
+      parts.push(cancel);
+    } else if (lastError) {
+      line.className = 'pn-bad';
+      line.textContent = lastError;
+      parts.push(line);
+    } else if (stats) {
+      line.textContent = t('panels.rsrp.stats', { holes: fmt(stats.holes, 0), percent: fmt((100 * stats.holes) / Math.max(1, stats.active), 1), cellM: RSRP_CELL_M });
+      parts.push(line);
+    }
+    legend.replaceChildren(...parts);
+  };
+
+  const settle = (d: Drawn) => {
+    const w = waiters;
+    waiters = [];
+    w.forEach((f) => f(d));
+  };
+
+  const draw = (raster: Nr5gRaster) => {
+    const { nx, ny } = raster.grid;
+    const canvas = document.createElement('canvas');
+    canvas.width = nx;
+    canvas.height = ny;
+    const g2 = canvas.getContext('2d');
+    if (!g2) throw new Error('no 2D canvas context for the RSRP image');
+    const img = g2.createImageData(nx, ny);
+    rasterToRgba(raster, threshold, img.data);
+    g2.putImageData(img, 0, 0);
+    rect = gridRectangleDeg(ctx.city, raster.grid);
+    const material = Material.fromType('Image', { image: canvas.toDataURL('image/png'), repeat: new Cartesian2(1, 1) });
+    const next = new Primitive({
+      geometryInstances: new GeometryInstance({
+        geometry: new RectangleGeometry({ rectangle: Rectangle.fromDegrees(rect.west, rect.south, rect.east, rect.north), height: RASTER_HEIGHT_M, vertexFormat: EllipsoidSurfaceAppearance.VERTEX_FORMAT }),
+      }),
+      appearance: new EllipsoidSurfaceAppearance({ material, aboveGround: true, translucent: true }),
+      asynchronous: false,
+      allowPicking: false,
+    });
+    if (primitive) scene.primitives.remove(primitive);
+    primitive = next;
+    primitive.show = visible;
+    scene.primitives.add(primitive);
+    stats = rasterStats(raster, threshold);
+    grid = raster.grid;
+  };
+
+  const compute = async () => {
+    if (!visible || disposed) return;
+    let cells: CellSpec[];
+    try {
+      cells = healthyCells(ctx.city, ctx.devices());
+    } catch (e) {
+      lastError = (e as Error).message;
+      renderLegend();
+      settle({ error: lastError });
+      return;
+    }
+    const key = JSON.stringify(cells);
+    if (key === drawnKey && primitive) {
+      primitive.show = true;
+      ctx.requestRender();
+      await whenRendered(scene, primitive);
+      settle({ nx: grid!.nx, ny: grid!.ny, active: stats!.active, holes: stats!.holes, computeMs, jobs });
+      return;
+    }
+    if (running?.key === key) return;
+    running?.ctl.abort();
+    const ctl = new AbortController();
+    const me = { key, ctl };
+    running = me;
+    progress = null;
+    lastError = null;
+    renderLegend();
+    const t0 = performance.now();
+    try {
+      const cityKey = await poolCityKey(ctx);
+      const raster = await ctx.pool.run('nr5g-raster', cityKey, { cellM: RSRP_CELL_M, cells }, {
+        signal: ctl.signal,
+        onProgress: (p) => {
+          if (running !== me) return;
+          progress = { done: p.done, total: p.total };
+          renderLegend();
+        },
+      });
+      if (running !== me || disposed) return;
+      jobs++;
+      computeMs = performance.now() - t0;
+      draw(raster);
+      drawnKey = key;
+      running = null;
+      renderLegend();
+      ctx.requestRender();
+      await whenRendered(scene, primitive!);
+      settle({ nx: raster.grid.nx, ny: raster.grid.ny, active: stats!.active, holes: stats!.holes, computeMs, jobs });
+    } catch (e) {
+      if (running !== me) return; // replaced by a newer job
+      running = null;
+      const err = e as Error;
+      lastError = err.name === 'AbortError' ? t('panels.rsrp.cancelled') : t('panels.rsrp.failed', { message: err.message });
+      renderLegend();
+      settle({ error: lastError });
+    }
+  };
+
+  const setVisible = (v: boolean) => {
+    visible = v;
+    toggle.visible = v;
+    if (primitive) primitive.show = v;
+    if (!v && running) running.ctl.abort();
+    renderLegend();
+    ctx.requestRender();
+    if (v) void compute();
+  };
+  const toggle = { id: 'rsrp', labelKey: 'panels.rsrp.layer', visible: false, setVisible };
+  const offToggle = ctx.addLayerToggle(toggle);
+
+  const onDevices = () => {
+    if (!visible) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void compute();
+    }, DEBOUNCE_MS);
+  };
+  const offs = [ctx.on('devices', onDevices), ctx.on('language', renderLegend)];
+
+  const hooks = panelsHooks();
+  hooks.rsrp = {
+    setVisible,
+    drawn: () =>
+      new Promise<Drawn>((resolve) => {
+        if (!visible) return resolve({ error: 'the RSRP layer is hidden' });
+        waiters.push(resolve);
+        if (!running && !timer) void compute();
+      }),
+    rectangle: () => rect,
+  };
+
+  return {
+    dispose() {
+      disposed = true;
+      running?.ctl.abort();
+      if (timer) clearTimeout(timer);
+      offs.forEach((off) => off());
+      offToggle();
+      if (primitive) scene.primitives.remove(primitive);
+      legend.remove();
+      delete hooks.rsrp;
+    },
+  };
+}
