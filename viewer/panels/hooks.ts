@@ -27,7 +27,7 @@ export interface PanelsHooks {
     /** Renders done since mount (each 'results' or 'devices' that changed something renders once). */
     renders(): number;
     /** Selects a row as a click does (highlight, fly to the worst item); resolves with the items behind it. */
-    select(rowId: string): Promise<{ kind: string; id: string }[]>;
+    select(rowId: string): Promise<{ kind: string; id: string; coveredPercent: number | null; lonDeg: number | null; latDeg: number | null }[]>;
   };
   compare?: {
     /** Options of the two pickers ('current' and `<scenarioId>@<version>`). */

@@ -79,11 +79,8 @@ export function mountIndicatorPanel(ctx: WorkbenchContext, tab: HTMLElement): Di
   const lang = () => currentLanguage();
 
   const starsCell = (row: IndicatorRow) => {
+    if (row.grading === 'deduction') return el('td', { class: 'pn-missing', text: t('panels.indicators.deduction') });
     const td = el('td', { class: 'pn-stars', 'data-stars': row.stars });
-    if (row.grading === 'deduction') {
-      td.append(el('span', { text: t('panels.indicators.deduction') }));
-      return td;
-    }
     td.append(el('span', { 'aria-hidden': 'true', text: starGlyphs(row.stars, row.maxStars) }));
     td.append(el('span', { class: 'pn-visually-hidden', text: row.status === 'missing' ? t('panels.indicators.noStars') : t('panels.stars.label', { stars: row.stars, max: row.maxStars }) }));
     return td;
@@ -277,7 +274,11 @@ export function mountIndicatorPanel(ctx: WorkbenchContext, tab: HTMLElement): Di
       return { rows: s.rows, withValue: s.withValue, missing: s.missing, floorStars: s.floorStars, weightedScore: s.weightedScore };
     },
     renders: () => renders,
-    select: async (rowId) => (await select(rowId)).map((i) => ({ kind: i.kind, id: i.id })),
+    select: async (rowId) =>
+      (await select(rowId)).map((i) => {
+        const at = locateItem(ctx.city, ctx.devices(), i);
+        return { kind: i.kind, id: i.id, coveredPercent: i.coveredPercent, lonDeg: at?.lonDeg ?? null, latDeg: at?.latDeg ?? null };
+      }),
   };
 
   return {
