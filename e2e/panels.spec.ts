@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 // (type-only: they bring `window.__cimtwin.workbench` and `.panels` into the types)
 import type { PanelsHooks } from '../viewer/panels/hooks.ts';
 import type { WorkbenchHooks } from '../viewer/workbench/hooks.ts';
-import { loginAsAdmin } from './support.ts';
+import { E2E_ADMIN_PASSWORD } from './support.ts';
 
 const origin = `http://127.0.0.1:${process.env.CIMTWIN_E2E_PORT}`;
 
@@ -111,15 +111,16 @@ test('the indicator panel lists every catalogue row with stars and gaps, and fol
 });
 
 test('A/B compare shows the deltas of two versions that differ, computed in the browser', async ({ page }) => {
-  await loginAsAdmin(page);
+  const login = await page.request.post(`${origin}/api/auth/login`, { data: { username: 'admin', password: E2E_ADMIN_PASSWORD } });
+  expect(login.ok(), await login.text()).toBe(true);
   // Version 1: the city's devices; version 2: without 60 surveillance cameras and with every 5G cell off.
-  const created = await page.request.post('/api/scenarios', { data: { cityId: 'default', name: 'e2e panels A/B' } });
+  const created = await page.request.post(`${origin}/api/scenarios`, { data: { cityId: 'default', name: 'e2e panels A/B' } });
   expect(created.ok(), await created.text()).toBe(true);
   const v1 = (await created.json()) as { id: string; version: number; devices: { id: string; properties: Record<string, unknown> }[] };
   const cams = v1.devices.filter((d) => d.properties.deviceType === 'camera').slice(0, 60).map((d) => d.id);
   const devices2 = v1.devices.filter((d) => !cams.includes(d.id)).map((d) => (d.properties.deviceType === 'cell5g' ? { ...d, properties: { ...d.properties, healthy: false } } : d));
   const cells = v1.devices.filter((d) => d.properties.deviceType === 'cell5g').length;
-  const saved = await page.request.put(`/api/scenarios/${v1.id}`, { data: { devices: devices2 }, headers: { 'if-match': `"${v1.version}"` } });
+  const saved = await page.request.put(`${origin}/api/scenarios/${v1.id}`, { data: { devices: devices2 }, headers: { 'if-match': `"${v1.version}"` } });
   expect(saved.ok(), await saved.text()).toBe(true);
 
   await openWorkbench(page);

@@ -15,51 +15,21 @@ import {
   RectangleGeometry,
   type Scene,
 } from 'cesium';
-import { simulatedDevicesOf, type DeviceFeature } from '../../sim-core/cim/device-features.ts';
-import { LocalFrame } from '../../sim-core/cim/frame.ts';
-import type { City } from '../../sim-core/cim/types.ts';
 import type { CellSpec } from '../../sim-core/coverage/cellular/cells.ts';
 import { DEFAULT_NR5G_AREA_OPTIONS } from '../../sim-core/coverage/cellular/key-areas.ts';
-import { cellSpecOf } from '../../sim-core/session/devices.ts';
 import type { Nr5gRaster } from '../../sim-core/session/jobs.ts';
 import { t } from '../i18n.ts';
 import type { Disposable, WorkbenchContext } from '../workbench/context.ts';
 import { el, fmt } from './dom.ts';
 import { panelsHooks } from './hooks.ts';
 import { HOLE_CSS, legendStops, rasterStats, rasterToRgba, type RasterStats } from './ramp.ts';
+import { gridRectangleDeg, healthyCells, rsrpCellM } from './rsrp-model.ts';
 import { poolCityKey } from './shared.ts';
 
-/** Raster cell, metres (the 5G key-area samples use 5 m; 10 m keeps the browser job near a second). */
-export const RSRP_CELL_M = 10;
 /** Height of the raster above the ellipsoid, m (over the ground plate, key areas and roads). */
 const RASTER_HEIGHT_M = 1.0;
 /** Wait after the last 5G change before recomputing, ms. */
 const DEBOUNCE_MS = 500;
-
-/** The healthy 5G cells of a device list, as the raster job takes them. */
-export function healthyCells(city: City, devices: readonly DeviceFeature[]): CellSpec[] {
-  const cells = devices.filter((d) => d.properties.deviceType === 'cell5g');
-  const out: CellSpec[] = [];
-  for (const d of simulatedDevicesOf(city, cells, 'workbench devices').values()) if (d.kind === 'cell' && d.spec.healthy) out.push(cellSpecOf(d.spec));
-  return out;
-}
-
-/** The lon/lat rectangle (degrees) of a grid of the city's local frame: the box around its four corners. */
-export function gridRectangleDeg(city: City, g: Nr5gRaster['grid']): { west: number; south: number; east: number; north: number } {
-  const f = new LocalFrame(city.origin);
-  const xs = [g.originXM, g.originXM + g.nx * g.cellM];
-  const ys = [g.originYM, g.originYM + g.ny * g.cellM];
-  let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
-  for (const x of xs)
-    for (const y of ys) {
-      const p = f.toLngLat(x, y);
-      west = Math.min(west, p[0]!);
-      east = Math.max(east, p[0]!);
-      south = Math.min(south, p[1]!);
-      north = Math.max(north, p[1]!);
-    }
-  return { west, south, east, north };
-}
 
 /** Resolves after a frame in which the scene's primitive is ready and the globe's tiles are loaded. */
 function whenRendered(scene: Scene, primitive: Primitive): Promise<void> {
@@ -82,6 +52,7 @@ type Drawn = { nx: number; ny: number; active: number; holes: number; computeMs:
 export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
   const scene = ctx.scene.widget.scene;
   const threshold = DEFAULT_NR5G_AREA_OPTIONS.rsrpThresholdDbm;
+  const cellM = rsrpCellM(ctx.city);
   let visible = false;
   let primitive: Primitive | null = null;
   let drawnKey = '';
@@ -121,7 +92,7 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
       line.textContent = lastError;
       parts.push(line);
     } else if (stats) {
-      line.textContent = t('panels.rsrp.stats', { holes: fmt(stats.holes, 0), percent: fmt((100 * stats.holes) / Math.max(1, stats.active), 1), cellM: RSRP_CELL_M });
+      line.textContent = t('panels.rsrp.stats', { holes: fmt(stats.holes, 0), percent: fmt((100 * stats.holes) / Math.max(1, stats.active), 1), cellM });
       parts.push(line);
     }
     legend.replaceChildren(...parts);
@@ -191,7 +162,7 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
     const t0 = performance.now();
     try {
       const cityKey = await poolCityKey(ctx);
-      const raster = await ctx.pool.run('nr5g-raster', cityKey, { cellM: RSRP_CELL_M, cells }, {
+      const raster = await ctx.pool.run('nr5g-raster', cityKey, { cellM, cells }, {
         signal: ctl.signal,
         onProgress: (p) => {
           if (running !== me) return;
