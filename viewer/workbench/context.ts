@@ -21,7 +21,7 @@ export interface Disposable {
  * file; `properties` patches merge into the device's properties (a `null` value deletes a property).
  */
 export type DeviceChange =
-  | { op: 'add'; feature: DeviceFeature }
+  | { op: 'add'; feature: DeviceFeature; /** Insert before this device (default: at the end); undo uses it to put a removed device back in its place. */ beforeId?: string }
   | { op: 'remove'; id: string }
   | { op: 'update'; id: string; lonLatDeg?: [number, number]; properties?: Record<string, unknown> };
 

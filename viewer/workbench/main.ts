@@ -13,7 +13,9 @@ import { createBrowserClient, createBrowserPool } from '../../workers/browser.ts
 import { currentUser, getScenario } from '../api/client.ts';
 import '../hooks.ts';
 import { currentLanguage, initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from '../i18n.ts';
-import { openCityScene } from '../scene/city-scene.ts';
+import { openCityScene, type CityScene } from '../scene/city-scene.ts';
+import { BoundingSphere, Cartesian3, HeadingPitchRange, Math as CesiumMath, Matrix4 } from 'cesium';
+import type { WorkbenchView } from './state.ts';
 import type { OpenScenario, WorkbenchMount } from './context.ts';
 import { installHooks } from './hooks.ts';
 import { Workbench } from './state.ts';
@@ -57,6 +59,27 @@ export function findMounts(): WorkbenchMount[] {
   return out.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
 
+/** Camera flights and redraws in the city's Cesium widget. */
+function cesiumView(scene: CityScene): WorkbenchView {
+  const { widget } = scene;
+  return {
+    flyTo: (lonDeg, latDeg, rangeM) =>
+      new Promise((resolve) => {
+        widget.camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(lonDeg, latDeg, 0), 1), {
+          offset: new HeadingPitchRange(widget.camera.heading, CesiumMath.toRadians(-50), rangeM),
+          duration: 1,
+          complete: () => {
+            widget.camera.lookAtTransform(Matrix4.IDENTITY);
+            widget.scene.requestRender();
+            resolve();
+          },
+          cancel: () => resolve(),
+        });
+      }),
+    requestRender: () => widget.scene.requestRender(),
+  };
+}
+
 async function start(): Promise<void> {
   await initI18n();
   translatePage();
@@ -90,7 +113,7 @@ async function start(): Promise<void> {
     scenario = { id: loaded.id, cityId: loaded.cityId, name: loaded.name, version: loaded.version, dirty: false };
   }
   await client.loadCity(city);
-  const ctx = new Workbench({ scene, city, client, pool, user, devices: [], scenario: null });
+  const ctx = new Workbench({ scene, city, client, pool, user, devices: [], scenario: null, view: cesiumView(scene) });
   await ctx.replaceDevices(devices, scenario);
 
   const shell: Shell = createShell(ctx);

@@ -43,14 +43,32 @@ export function checkChange(c: DeviceChange, index: number, devices: ReadonlyMap
  */
 export function applyChange(devices: Map<string, DeviceFeature>, c: DeviceChange): DeviceChange {
   if (c.op === 'add') {
-    devices.set(c.feature.id, cloneFeature(c.feature));
+    const f = cloneFeature(c.feature);
+    if (c.beforeId !== undefined && devices.has(c.beforeId)) {
+      // A Map keeps insertion order: rebuild it with the device in its place.
+      const entries = [...devices];
+      devices.clear();
+      for (const [id, d] of entries) {
+        if (id === c.beforeId) devices.set(f.id, f);
+        devices.set(id, d);
+      }
+    } else devices.set(f.id, f);
     return { op: 'remove', id: c.feature.id };
   }
   const old = devices.get(c.id);
   if (!old) throw new Error(`${c.op}: no device '${c.id}'`);
   if (c.op === 'remove') {
+    let next: string | undefined;
+    let found = false;
+    for (const id of devices.keys()) {
+      if (found) {
+        next = id;
+        break;
+      }
+      found = id === c.id;
+    }
     devices.delete(c.id);
-    return { op: 'add', feature: old };
+    return next === undefined ? { op: 'add', feature: old } : { op: 'add', feature: old, beforeId: next };
   }
   const next = cloneFeature(old);
   const inverse: { op: 'update'; id: string; lonLatDeg?: [number, number]; properties?: Record<string, unknown> } = { op: 'update', id: c.id };

@@ -4,8 +4,10 @@
  * results (last snapshot with every later delta), selection, highlight, proposals, vehicles, pickers
  * and layer toggles, and events.
  */
-import { BoundingSphere, HeadingPitchRange, Math as CesiumMath, Matrix4, Cartesian3 } from 'cesium';
 import type { City } from '../../sim-core/cim/types.ts';
+import { indicatorById } from '../../sim-core/indicators/catalogue.ts';
+import { scoreIndicator } from '../../sim-core/indicators/scoring.ts';
+import type { ValueEntry } from '../../sim-core/indicators/types.ts';
 import { simulatedDevicesOf, type SimulatedDevice } from '../../sim-core/cim/device-features.ts';
 import type { SessionDelta, SessionSnapshot } from '../../sim-core/session/api.ts';
 import type { Edit } from '../../sim-core/session/devices.ts';
@@ -32,6 +34,14 @@ export interface WorkbenchInit {
   user: User | null;
   devices: readonly DeviceFeature[];
   scenario: OpenScenario | null;
+  /** Camera moves and redraws (the page passes Cesium's; kept out of this module so it runs in Node). */
+  view: WorkbenchView;
+}
+
+/** What the context asks of the 3D view. */
+export interface WorkbenchView {
+  flyTo(lonDeg: number, latDeg: number, rangeM: number): Promise<void>;
+  requestRender(): void;
 }
 
 /** Merges a delta into a snapshot body (in place): areas, intersections, 5G areas by id; values; star levels. */
@@ -66,6 +76,24 @@ export function mergeDelta(into: SessionSnapshotBody, d: SessionDelta, index: { 
     if (k < 0) into.stars.push(level);
     else into.stars[k] = level;
   }
+  // A delta carries a star row only when its level changed; its gap to the next star moves with every
+  // value: score the rows again from the merged values (sim-core/indicators, as the session does).
+  if (Object.keys(d.indicators).length) rescoreStars(into);
+}
+
+/** Scores every star row of `r` again from its values (the session's own scoring, sim-core/indicators). */
+export function rescoreStars(r: SessionSnapshotBody): void {
+  r.stars = r.stars.map((old) => {
+    const row = indicatorById(old.indicator);
+    if (!row) return old;
+    const entries: Record<string, ValueEntry> = {};
+    for (const m of row.measures) {
+      const v = r.indicators[m.id];
+      if (v) entries[m.id] = { measure: m.id, value: v.value, numerator: v.numerator, denominator: v.denominator, provenance: { kind: 'simulation', model: v.model, origin: 'simulation session' } };
+    }
+    const s = scoreIndicator(row, entries);
+    return { indicator: row.id, nameZh: row.nameZh, nameEn: row.nameEn, stars: s.stars, maxStars: s.maxStars, status: s.status, ...(s.next ? { next: s.next } : {}) };
+  });
 }
 
 /** See the module doc. */
@@ -98,7 +126,10 @@ export class Workbench implements WorkbenchContext {
   /** The last error of a change the session refused (shown by the page). */
   lastError: string | null = null;
 
+  private readonly view: WorkbenchView;
+
   constructor(init: WorkbenchInit) {
+    this.view = init.view;
     this.scene = init.scene;
     this.city = init.city;
     this.client = init.client;
@@ -347,22 +378,10 @@ export class Workbench implements WorkbenchContext {
     this.layerListeners.add(listener);
   }
   flyTo(lonDeg: number, latDeg: number, rangeM = 400): Promise<void> {
-    const camera = this.scene.widget.camera;
-    return new Promise((resolve) => {
-      camera.flyToBoundingSphere(new BoundingSphere(Cartesian3.fromDegrees(lonDeg, latDeg, 0), 1), {
-        offset: new HeadingPitchRange(0, CesiumMath.toRadians(-50), rangeM),
-        duration: 1,
-        complete: () => {
-          camera.lookAtTransform(Matrix4.IDENTITY);
-          this.requestRender();
-          resolve();
-        },
-        cancel: () => resolve(),
-      });
-    });
+    return this.view.flyTo(lonDeg, latDeg, rangeM);
   }
   requestRender(): void {
-    this.scene.widget.scene.requestRender();
+    this.view.requestRender();
   }
 
   // ---- scenarios -------------------------------------------------------------------------
