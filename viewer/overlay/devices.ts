@@ -48,18 +48,19 @@ export interface ReadDevices {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
- * Reads device features. `source` names where they came from ('devices', 'proposals') in problems.
+ * Reads device features. `source` names where they came from ('devices', 'proposals') in problems,
+ * with record numbers counted from `firstIndex`.
  * A feature without a usable id, type or point is skipped; a bad height, heading or tilt falls back
  * (0 m, none, none) with a problem.
  */
-export function readDevices(features: readonly DeviceFeatureLike[] | null | undefined, source: string, proposal = false): ReadDevices {
+export function readDevices(features: readonly DeviceFeatureLike[] | null | undefined, source: string, proposal = false, firstIndex = 0): ReadDevices {
   const devices: OverlayDevice[] = [];
   const problems: string[] = [];
   if (!features) return { devices, problems };
   features.forEach((f, i) => {
     const props = (f && f.properties) || {};
     const id = f?.id ?? props.id;
-    const record = recordName('record', i, id);
+    const record = recordName('record', firstIndex + i, id);
     const problem = (field: string, reason: string) => problems.push(`${source}, ${record}, field '${field}': ${reason}`);
     if ((typeof id !== 'string' && typeof id !== 'number') || id === '') return void problem('id', 'a device needs a non-empty id; not drawn');
     const type = props.deviceType;

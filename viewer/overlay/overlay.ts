@@ -21,7 +21,7 @@ import { cameraWorldMatrix, EnuFrame, projectToWindow, type PinholeView } from '
 import type { LayerContext, OverlayLayer, BaseLayerProps, ViewState } from './layer.ts';
 import { FrustumLayer, type FrustumDatum } from './layers/frustum.ts';
 import { GlyphLayer, type GlyphData } from './layers/glyphs.ts';
-import { SpacingLayer, WedgeLayer } from './layers/ground-shapes.ts';
+import { SpacingLayer, WedgeLayer, type SpacingDatum, type WedgeDatum } from './layers/ground-shapes.ts';
 import { HandleLayer, type HandleKind } from './layers/handles.ts';
 import { VehicleLayer, type VehicleData } from './layers/vehicles.ts';
 import { inViewMask, pickNearest } from './pick.ts';
@@ -60,6 +60,27 @@ export interface OverlayStats {
   lastOcclusionWallMs: number;
   lastOcclusionTested: number;
   maxOcclusionMs: number;
+  /** Time of the last device update ('devices' / 'proposals' event). */
+  lastSetDevicesMs: number;
+}
+
+/** A feature read and positioned once (cached by the feature object). */
+interface CachedDevice {
+  device: OverlayDevice | null;
+  problems: string[];
+  enu: Float64Array;
+  groundZ: number;
+  local: Float64Array;
+  mounted: number;
+  /** Its 5G wedge or spacing circle datum, made once. */
+  shape?: WedgeDatum | SpacingDatum;
+}
+
+/** True when both lists hold the same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[] | null): boolean {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 interface OcclusionPass {
@@ -87,7 +108,7 @@ export class ThreeOverlay {
   readonly vehicles = new VehicleLayer();
   readonly handles = new HandleLayer();
   readonly layers: OverlayLayer<BaseLayerProps>[];
-  readonly stats: OverlayStats = { frames: 0, lastFrameMs: 0, meanFrameMs: 0, occlusionPasses: 0, lastOcclusionMs: 0, lastOcclusionWallMs: 0, lastOcclusionTested: 0, maxOcclusionMs: 0 };
+  readonly stats: OverlayStats = { frames: 0, lastFrameMs: 0, meanFrameMs: 0, occlusionPasses: 0, lastOcclusionMs: 0, lastOcclusionWallMs: 0, lastOcclusionTested: 0, maxOcclusionMs: 0, lastSetDevicesMs: 0 };
   /** Problems found reading devices (source, record, field). */
   problems: string[] = [];
 
@@ -103,6 +124,8 @@ export class ThreeOverlay {
   private selected: string | null = null;
   private highlighted: ReadonlySet<string> | null = null;
   private deviceFeatures: readonly DeviceFeatureLike[] = [];
+  private deviceCache = new WeakMap<object, CachedDevice>();
+  private proposalCache = new WeakMap<object, CachedDevice>();
   private proposalFeatures: readonly DeviceFeatureLike[] = [];
   private readonly world: number[] = new Array<number>(16).fill(0);
   private readonly eye = new Float64Array(3);
@@ -164,21 +187,55 @@ export class ThreeOverlay {
     if (!this.disposed) this.cesium.requestRender();
   }
 
-  /** Replaces the devices and proposals (GeoJSON device features). */
+  /**
+   * Replaces the devices and proposals (GeoJSON device features). Features are read and positioned
+   * once and cached by object identity, so that a drag (one feature replaced per step) costs only the
+   * changed device; unchanged devices keep their occlusion state until the next pass.
+   */
   setDevices(devices: readonly DeviceFeatureLike[], proposals: readonly DeviceFeatureLike[] = this.proposalFeatures): void {
+    const t0 = performance.now();
     this.deviceFeatures = devices;
     this.proposalFeatures = proposals;
-    const a = readDevices(devices, 'devices');
-    const b = readDevices(proposals, 'proposals', true);
-    this.problems = [...a.problems, ...b.problems];
-    if (this.problems.length) console.warn(`overlay: ${this.problems.length} device problem(s); first: ${this.problems[0]}`);
+    const entries: CachedDevice[] = [];
+    const problems: string[] = [];
     const seen = new Set<string>();
-    this.devices = [...a.devices, ...b.devices].filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)));
-    this.positions = positionDevices(this.devices, this.frame, this.local);
+    const take = (features: readonly DeviceFeatureLike[], source: 'devices' | 'proposals') => {
+      const cache = source === 'devices' ? this.deviceCache : this.proposalCache;
+      features.forEach((f, i) => {
+        let e = f && typeof f === 'object' ? cache.get(f) : undefined;
+        if (!e) {
+          const r = readDevices([f], source, source === 'proposals', i);
+          const d = r.devices[0] ?? null;
+          const pos = d ? positionDevices([d], this.frame, this.local) : null;
+          e = { device: d, problems: r.problems, enu: pos?.enu ?? new Float64Array(3), groundZ: pos?.groundEnuZ[0] ?? 0, local: pos?.local ?? new Float64Array(3), mounted: pos ? this.occlusion.mountedIn(pos.local[0]!, pos.local[1]!, pos.local[2]!) : -1 };
+          if (f && typeof f === 'object') cache.set(f, e);
+        }
+        problems.push(...e.problems);
+        if (e.device && !seen.has(e.device.id)) {
+          seen.add(e.device.id);
+          entries.push(e);
+        }
+      });
+    };
+    take(devices, 'devices');
+    take(proposals, 'proposals');
+    this.problems = problems;
+    if (problems.length) console.warn(`overlay: ${problems.length} device problem(s); first: ${problems[0]}`);
+    const n = entries.length;
+    const oldState = new Map(this.devices.map((d, i) => [d, this.visibility[i]!]));
+    this.devices = entries.map((e) => e.device!);
+    const enu = new Float64Array(3 * n), local = new Float64Array(3 * n), groundEnuZ = new Float64Array(n), mounted = new Int32Array(n);
+    entries.forEach((e, i) => {
+      enu.set(e.enu, 3 * i);
+      local.set(e.local, 3 * i);
+      groundEnuZ[i] = e.groundZ;
+      mounted[i] = e.mounted;
+    });
+    this.positions = { enu, groundEnuZ, local };
     this.indexOf = new Map(this.devices.map((d, i) => [d.id, i]));
-    const n = this.devices.length;
-    this.occlusion.setAnchors(this.positions.local, n);
-    this.visibility = new Uint8Array(n).fill(UNTESTED);
+    this.occlusion.setAnchors(local, n, mounted);
+    // an unchanged device keeps its state (same object); a new or moved one waits for the next pass
+    this.visibility = Uint8Array.from(this.devices, (d) => oldState.get(d) ?? UNTESTED);
     this.inView = new Uint8Array(n);
     this.generation++;
     const data: GlyphData = {
@@ -192,12 +249,15 @@ export class ThreeOverlay {
       ghost: Uint8Array.from(this.devices, (d) => (d.proposal ? 1 : 0)),
     };
     this.glyphs.setProps({ data, visibility: this.visibility });
-    const at = (i: number) => ({ enu: this.positions.enu.subarray(3 * i, 3 * i + 3), groundZ: this.positions.groundEnuZ[i]! });
-    this.wedges.setProps({ data: this.devices.flatMap((d, i) => (d.type === 'cell5g' ? [{ id: d.id, ...at(i), ...wedgeOf(d) }] : [])) });
-    this.spacing.setProps({ data: this.devices.flatMap((d, i) => (d.type === 'weather' && !d.proposal ? [{ id: d.id, ...at(i) }] : [])) });
+    // wedges and circles: one datum per cached entry, so an unchanged list (a camera dragged) rebuilds nothing
+    const wedges = entries.flatMap((e) => (e.device!.type === 'cell5g' ? [(e.shape ??= { id: e.device!.id, enu: e.enu, groundZ: e.groundZ, ...wedgeOf(e.device!) })] : [])) as WedgeDatum[];
+    const circles = entries.flatMap((e) => (e.device!.type === 'weather' && !e.device!.proposal ? [(e.shape ??= { id: e.device!.id, enu: e.enu, groundZ: e.groundZ })] : [])) as SpacingDatum[];
+    if (!sameItems(wedges, this.wedges.props.data)) this.wedges.setProps({ data: wedges });
+    if (!sameItems(circles, this.spacing.props.data)) this.spacing.setProps({ data: circles });
     this.updateSelectionLayers();
     this.viewDirty = true;
     this.lastTested.fill(NaN);
+    this.stats.lastSetDevicesMs = performance.now() - t0;
     this.requestRender();
   }
 

@@ -46,18 +46,23 @@ export class GlyphOcclusion {
     return this.count;
   }
 
+  /** The building whose prism holds a local-frame point (the one a device there is mounted in), or −1. */
+  mountedIn(x: number, y: number, z: number): number {
+    return this.index.buildingAt(x, y, z);
+  }
+
   /**
    * Sets the anchors: interleaved x, y, z in the city's local frame (metres). The building each
-   * anchor is mounted in (if any) is found once here.
+   * anchor is mounted in (if any) is found here, unless `mounted` gives it (from {@link mountedIn}).
    */
-  setAnchors(xyzLocal: ArrayLike<number>, count: number): void {
+  setAnchors(xyzLocal: ArrayLike<number>, count: number, mounted: ArrayLike<number> | null = null): void {
     if (xyzLocal.length < 3 * count) throw new RangeError(`GlyphOcclusion.setAnchors: ${count} anchors need ${3 * count} coordinates, got ${xyzLocal.length}`);
     if (this.xyz.length < 3 * count) {
       this.xyz = new Float64Array(3 * count);
       this.skip = new Int32Array(count);
     }
     for (let i = 0; i < 3 * count; i++) this.xyz[i] = xyzLocal[i];
-    for (let i = 0; i < count; i++) this.skip[i] = this.index.buildingAt(this.xyz[3 * i], this.xyz[3 * i + 1], this.xyz[3 * i + 2]);
+    for (let i = 0; i < count; i++) this.skip[i] = mounted ? mounted[i]! : this.mountedIn(this.xyz[3 * i]!, this.xyz[3 * i + 1]!, this.xyz[3 * i + 2]!);
     this.count = count;
   }
 

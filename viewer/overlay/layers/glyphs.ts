@@ -89,7 +89,7 @@ export class GlyphLayer extends OverlayLayer<GlyphLayerProps> {
     hiddenStyle: 'fade',
     sizePx: 22,
     minSizeM: 0.4,
-    maxSizeM: 6,
+    maxSizeM: 12,
     fadedOpacity: 0.2,
     ghostOpacity: 0.5,
     selectedScale: 1.5,
