@@ -323,3 +323,39 @@ test('English: the interface switches language', async ({ page }) => {
   await expect(page.locator('#wb-summary')).toContainText('高清视频覆盖率');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 });
+
+test('import a device ledger: applied as one undoable step; a bad file is named with its record and field', async ({ page }) => {
+  const login = await page.request.post(`${origin}/api/auth/login`, { data: { username: 'admin', password: E2E_ADMIN_PASSWORD } });
+  expect(login.ok()).toBe(true);
+  await openWorkbench(page);
+  const before = await wb(page, (h) => h.summary());
+  await page.locator('#wb-tab-scenarios').click();
+  const ledger = {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', id: 'ledger-cam-1', geometry: { type: 'Point', coordinates: [119.1072, 36.7357] }, properties: { layer: 'device', deviceType: 'camera', heightM: 7, headingDeg: 45, tiltDeg: 15, hfovDeg: 60, resolutionPx: [1920, 1080], healthy: true, networked: true, name: '台账摄像机1' } },
+      { type: 'Feature', id: 'ledger-wx-1', geometry: { type: 'Point', coordinates: [119.11, 36.72] }, properties: { layer: 'device', deviceType: 'weather', heightM: 10, healthy: true, networked: true, name: '台账气象站1' } },
+    ],
+  };
+  await page.locator('#wb-import-file').setInputFiles({ name: 'ledger.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(ledger)) });
+  await expect(page.locator('#wb-scenario-status')).toContainText('ledger.geojson');
+  await expect(page.locator('#wb-scenario-status')).not.toHaveClass(/wb-error/);
+  await page.evaluate(() => window.__cimtwin.workbench!.settled());
+  const after = await wb(page, (h) => h.summary());
+  expect(after.devices).toBe(before.devices + 2);
+  expect(await wb(page, (h) => h.history().undo)).toEqual(['workbench.history.import']);
+  await page.locator('#wb-undo').click();
+  await page.evaluate(() => window.__cimtwin.workbench!.settled());
+  expect((await wb(page, (h) => h.summary())).devices).toBe(before.devices);
+  expect((await wb(page, (h) => h.summary())).videoCoveragePct).toBe(before.videoCoveragePct);
+
+  const bad = structuredClone(ledger);
+  (bad.features[0]!.properties as Record<string, unknown>).heightM = 'high';
+  await page.locator('#wb-import-file').setInputFiles({ name: 'bad-ledger.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(bad)) });
+  await expect(page.locator('#wb-scenario-status')).toHaveClass(/wb-error/);
+  const message = await page.locator('#wb-scenario-status').textContent();
+  console.log(`bad ledger: ${message}`);
+  expect(message).toContain('bad-ledger.geojson');
+  expect(message).toContain('heightM');
+  expect((await wb(page, (h) => h.summary())).devices).toBe(before.devices);
+});

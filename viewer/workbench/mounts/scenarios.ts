@@ -7,7 +7,7 @@
  */
 import { buildReport, renderReport, type ReportFormat } from '../../../sim-core/indicators/report.ts';
 import { ValueStore } from '../../../sim-core/indicators/values.ts';
-import { ApiError, api, createScenario, getScenario, listScenarios, saveScenario, type DeviceFeature, type ScenarioInfo } from '../../api/client.ts';
+import { ApiError, createScenario, readErrorMessage, getScenario, listScenarios, saveScenario, type DeviceFeature, type ScenarioInfo } from '../../api/client.ts';
 import { currentLanguage, t } from '../../i18n.ts';
 import { areaState } from '../colours.ts';
 import type { DeviceChange, WorkbenchMount } from '../context.ts';
@@ -166,13 +166,15 @@ const mount: WorkbenchMount = {
       const file = fileInput.files?.[0];
       if (!file) return;
       try {
-        const text = await file.text();
-        const { data } = await api<{ devices: DeviceFeature[]; warnings: string[] }>(
-          'POST',
-          `/api/cities/${encodeURIComponent(cityId())}/parse-devices?filename=${encodeURIComponent(file.name)}`,
-          text,
-          { 'content-type': file.name.toLowerCase().endsWith('.csv') ? 'text/csv' : 'application/json' },
-        );
+        // The file's bytes as they are: the server reads UTF-8, UTF-16 and GB18030 ledgers.
+        const res = await fetch(`/api/cities/${encodeURIComponent(cityId())}/parse-devices?filename=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: file,
+        });
+        if (!res.ok) throw new Error(await readErrorMessage(res));
+        const data = (await res.json()) as { devices: DeviceFeature[]; warnings: string[] };
         const changes = importChanges(data.devices, (id) => ctx.device(id));
         await ctx.apply(changes, 'workbench.history.import');
         say(t('workbench.scenarios.imported', { count: data.devices.length, file: file.name, warnings: data.warnings.length }) + (data.warnings.length ? ` ${data.warnings.slice(0, 3).join('; ')}` : ''));
