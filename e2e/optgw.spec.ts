@@ -8,6 +8,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { GreenwaveState, OptimiserState } from '../viewer/optimiser/hooks.ts';
+// (type-only: brings window.__cimtwin.overlay into the types)
+import type { OverlayHooks } from '../viewer/overlay/hooks.ts';
 import type { WorkbenchHooks } from '../viewer/workbench/hooks.ts';
 import { loginAsAdmin } from './support.ts';
 
@@ -29,7 +31,7 @@ const videoPct = (page: Page) => page.evaluate(() => (window.__cimtwin.workbench
 const optimiser = (page: Page) => page.evaluate(() => window.__cimtwin.optgw!.optimiser!()) as Promise<OptimiserState>;
 const greenwave = (page: Page) => page.evaluate(() => window.__cimtwin.optgw!.greenwave!()) as Promise<GreenwaveState>;
 
-test('optimiser: a placement job on the scenario, proposals listed and shown, accept, undo, accept all', async ({ page }) => {
+test('optimiser: a placement job on the scenario, proposals listed and shown, accept, undo, redo, accept all', async ({ page }) => {
   test.setTimeout(420_000);
   await loginAsAdmin(page);
   const res = await page.request.post(`${origin}/api/scenarios`, { data: { cityId: 'default', name: 'optgw e2e' } });
@@ -62,6 +64,9 @@ test('optimiser: a placement job on the scenario, proposals listed and shown, ac
   await expect(page.locator('#optgw-proposals > li')).toHaveCount(s.proposals.length);
   // Ghosts: every pending proposal is handed to the 3D overlay (ctx.showProposals).
   expect(s.ghosts).toBe(s.proposals.length);
+  // … and the 3D overlay has them as proposals (ghosts), apart from the inventory.
+  const overlayGhosts = () => page.evaluate(() => window.__cimtwin.overlay!.devices().filter((d) => d.proposal).map((d) => d.id).sort());
+  await expect.poll(overlayGhosts).toEqual(s.proposals.map((p) => p.id).sort());
   await expect(page.locator('#optgw-proposals > li').first()).toContainText(/\d/);
 
   // Accept the first: its device exists and the area it works on gains coverage.
@@ -81,6 +86,8 @@ test('optimiser: a placement job on the scenario, proposals listed and shown, ac
   expect(area1!.coveredPercent).toBeGreaterThan(area0!.coveredPercent);
   await expect(page.locator(`li[data-proposal="${first.id}"]`)).toHaveCount(0);
   expect((await optimiser(page)).ghosts).toBe(s.proposals.length - 1);
+  await expect.poll(overlayGhosts).toEqual(s.proposals.filter((p) => p.id !== first.id).map((p) => p.id).sort());
+  expect(await page.evaluate((id) => window.__cimtwin.overlay!.devices().some((d) => d.id === id && !d.proposal), accepted.deviceIds[0])).toBe(true);
 
   // Undo removes it, and the proposal comes back.
   await page.locator('#wb-undo').click();
@@ -88,6 +95,11 @@ test('optimiser: a placement job on the scenario, proposals listed and shown, ac
   await page.evaluate(() => window.__cimtwin.workbench!.settled());
   expect((await page.evaluate((id) => window.__cimtwin.workbench!.areaState(id), areaId))!.coveredPercent).toBeCloseTo(area0!.coveredPercent, 9);
   await expect(page.locator(`li[data-proposal="${first.id}"]`)).toHaveCount(1);
+  // Redo puts the device back and takes the proposal out of the list again.
+  await page.locator('#wb-redo').click();
+  await page.waitForFunction((id) => window.__cimtwin.workbench!.device(id) !== null, accepted.deviceIds[0]);
+  await expect(page.locator(`li[data-proposal="${first.id}"]`)).toHaveCount(0);
+  expect((await optimiser(page)).proposals.find((p) => p.id === first.id)!.state).toBe('accepted');
 
   // Accept all: the HD-video indicator reaches the target.
   await page.locator('#optgw-accept-all').click();
@@ -158,6 +170,12 @@ test('green wave: a corridor solved, its time-space diagram drawn, offsets liste
     for (let k = 0; k < 10; k++) await new Promise((r) => requestAnimationFrame(r));
   });
   expect((await greenwave(page)).clockS).toBe(paused.clockS);
+  // The 3D overlay draws the vehicles: look down at the first one.
+  const [lon, lat] = paused.vehicleSample;
+  await page.evaluate(([lo, la]) => window.__cimtwin.overlay!.viewFrom([lo, la - 0.0015, 150], [lo, la, 0]), [lon, lat]);
+  const vehiclePixels = await page.evaluate(() => window.__cimtwin.overlay!.paintedPixels(['vehicles']));
+  console.log(`overlay: ${vehiclePixels} pixels of vehicles seen from above the first one`);
+  expect(vehiclePixels).toBeGreaterThan(0);
 
   // "Best in traffic": MAXBAND, 数解法 and both one-way waves judged by the traffic model on the server.
   await page.locator('#optgw-method').selectOption('best');

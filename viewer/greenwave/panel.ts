@@ -362,10 +362,16 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     download.hidden = false;
     download.textContent = t('optgw.greenwave.download');
     diagram ??= new TimeSpaceDiagramView(diagramBox);
-    diagram.setData(timeSpaceLayerData(plan, { trajectories }));
+    // Bars about 2.5 px wide each at the fitted zoom (a long corridor puts its signals a few px apart).
+    const spanM = Math.max(1, Math.abs(plan.signals[plan.signals.length - 1].positionM - plan.signals[0].positionM));
+    diagram.setData(timeSpaceLayerData(plan, { trajectories, barWidthM: Math.max(2, (2.5 * spanM) / Math.max(100, diagramBox.clientWidth)) }));
     axes.textContent = t('optgw.greenwave.axes', { lengthM: formatNumber(Math.abs(plan.signals[plan.signals.length - 1].positionM), 0), horizonS: formatNumber(plan.timeSpace.horizonS, 0) });
     clock.max = String(Math.floor(plan.timeSpace.horizonS));
     highlightCorridor();
+    // The corridor in 3D beside the diagram: seen from its middle, far enough to hold it.
+    path.pointAt(path.originM + spanM / 2, point);
+    frame.toLngLat(point.xM, point.yM, ll);
+    void ctx.flyTo(ll[0], ll[1], Math.max(500, spanM * 0.9));
     setClock(0);
     startPlayback();
   }

@@ -105,7 +105,7 @@ describe('proposals', () => {
     expect(() => parseProposals(bad3, 'j')).toThrow(`feature 0 ('new-2'), field 'geometry'`);
   });
 
-  it('accepts and rejects: decided ones leave the pending list; undone devices bring a proposal back', () => {
+  it('accepts and rejects: decided ones leave the pending list; undo brings a proposal back, redo takes it away again', () => {
     const list = new ProposalList(parseProposals(proposalsJson(), 'job-1'));
     list.accept('new-1', ['opt-job1-1']);
     list.reject('new-3');
@@ -118,6 +118,15 @@ describe('proposals', () => {
     inventory.delete('opt-job1-1'); // undo
     expect(list.reconcile((id) => inventory.has(id))).toBe(true);
     expect(list.pending().map((p) => p.id)).toEqual(['new-1', 'new-2']);
+    inventory.add('opt-job1-1'); // redo
+    expect(list.reconcile((id) => inventory.has(id))).toBe(true);
+    expect(list.get('new-1').state).toBe('accepted');
+    expect(list.pending().map((p) => p.id)).toEqual(['new-2']);
+    // Accepting again after an undo records the new devices.
+    inventory.delete('opt-job1-1');
+    list.reconcile((id) => inventory.has(id));
+    list.accept('new-1', ['opt-job1-1-2']);
+    expect(list.get('new-1').deviceIds).toEqual(['opt-job1-1-2']);
   });
 
   it('makes fresh device ids', () => {

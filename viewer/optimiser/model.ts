@@ -126,7 +126,7 @@ export interface Proposal {
   /** Indicator percentage points this device adds (areas completed ÷ denominator × 100). */
   indicatorPointsAdded: number;
   state: 'pending' | 'accepted' | 'rejected';
-  /** Ids of the devices an accepted proposal added. */
+  /** Ids of the devices an accepted proposal added (kept when an undo makes it pending again, for redo). */
   deviceIds: string[];
 }
 
@@ -304,15 +304,19 @@ export class ProposalList {
   }
 
   /**
-   * Back to pending: an accepted proposal whose devices are gone (undone) or a rejected one the user
-   * brings back. `exists` tells whether a device id is in the inventory.
+   * Follows the inventory after undo and redo: an accepted proposal whose devices are all gone is
+   * pending again (its device ids kept), and a pending one whose remembered devices are all back is
+   * accepted again. `exists` tells whether a device id is in the inventory. True when anything changed.
    */
   reconcile(exists: (deviceId: string) => boolean): boolean {
     let changed = false;
     for (const p of this.set.proposals) {
-      if (p.state === 'accepted' && p.deviceIds.length > 0 && !p.deviceIds.some(exists)) {
+      if (p.deviceIds.length === 0) continue;
+      if (p.state === 'accepted' && !p.deviceIds.some(exists)) {
         p.state = 'pending';
-        p.deviceIds = [];
+        changed = true;
+      } else if (p.state === 'pending' && p.deviceIds.every(exists)) {
+        p.state = 'accepted';
         changed = true;
       }
     }
