@@ -188,14 +188,18 @@ test('the overlay matches Cesium, hides what buildings hide, picks glyphs and sh
     const knob = (await ov((o) => o.projectHandle('heading')))!;
     const dev = (await ov((o, id) => o.projectDevice(id), plain.id))!;
     await page.mouse.move(rect.left + knob.x, rect.top + knob.y);
+    const s0 = await ov((o) => ({ ...o.stats(), t: performance.now() }));
     await page.mouse.down();
-    // swing the cursor a quarter turn round the device on screen
+    // swing the cursor a quarter turn round the device on screen, in 12 moves
     const vx = knob.x - dev.x, vy = knob.y - dev.y;
-    for (const f of [0.3, 0.6, 1]) {
-      const a = (f * Math.PI) / 2;
+    for (let k = 1; k <= 12; k++) {
+      const a = (k / 12) * (Math.PI / 2);
       await page.mouse.move(rect.left + dev.x + 3 * (vx * Math.cos(a) - vy * Math.sin(a)), rect.top + dev.y + 3 * (vx * Math.sin(a) + vy * Math.cos(a)), { steps: 2 });
     }
     await page.mouse.up();
+    const s1 = await ov((o) => ({ ...o.stats(), t: performance.now() }));
+    const frames = s1.frames - s0.frames, seconds = (s1.t - s0.t) / 1000;
+    console.log(`while dragging the heading knob (24 pointer moves): ${frames} frames in ${seconds.toFixed(1)} s = ${(frames / seconds).toFixed(1)} fps (software WebGL, 800×600); overlay ${((s1.totalFrameMs - s0.totalFrameMs) / Math.max(1, frames)).toFixed(1)} ms per frame; last 'devices' update ${s1.lastSetDevicesMs.toFixed(1)} ms`);
     await page.waitForFunction(() => window.__cimtwin.workbench!.history().undo.at(-1) === 'workbench.history.heading', undefined, { timeout: 30_000 });
     const heading1 = Number((await page.evaluate((id) => window.__cimtwin.workbench!.device(id), plain.id))!.properties.headingDeg);
     console.log(`heading knob dragged: ${heading0}° → ${heading1}°`);

@@ -54,6 +54,8 @@ export interface OverlayStats {
   /** Time in the overlay's postRender (camera sync, layer draws, three.js render calls), last and mean. */
   lastFrameMs: number;
   meanFrameMs: number;
+  /** Sum of the overlay's frame times (differences give the mean over an interval). */
+  totalFrameMs: number;
   /** Occlusion passes completed, the glyphs the last one tested, its main-thread time (sum of its slices) and its wall time. */
   occlusionPasses: number;
   lastOcclusionMs: number;
@@ -108,7 +110,7 @@ export class ThreeOverlay {
   readonly vehicles = new VehicleLayer();
   readonly handles = new HandleLayer();
   readonly layers: OverlayLayer<BaseLayerProps>[];
-  readonly stats: OverlayStats = { frames: 0, lastFrameMs: 0, meanFrameMs: 0, occlusionPasses: 0, lastOcclusionMs: 0, lastOcclusionWallMs: 0, lastOcclusionTested: 0, maxOcclusionMs: 0, lastSetDevicesMs: 0 };
+  readonly stats: OverlayStats = { frames: 0, lastFrameMs: 0, meanFrameMs: 0, totalFrameMs: 0, occlusionPasses: 0, lastOcclusionMs: 0, lastOcclusionWallMs: 0, lastOcclusionTested: 0, maxOcclusionMs: 0, lastSetDevicesMs: 0 };
   /** Problems found reading devices (source, record, field). */
   problems: string[] = [];
 
@@ -422,6 +424,7 @@ export class ThreeOverlay {
     const ms = performance.now() - t0;
     this.stats.frames++;
     this.stats.lastFrameMs = ms;
+    this.stats.totalFrameMs += ms;
     this.stats.meanFrameMs += (ms - this.stats.meanFrameMs) / this.stats.frames;
     for (const l of this.frameListeners.splice(0)) l();
   }

@@ -35,6 +35,7 @@ export class VertexWriter {
 
   /** Writes the accumulated vertices into `g` (replacing its position and color attributes). */
   into(g: BufferGeometry): BufferGeometry {
+    g.dispose(); // the renderer frees the GPU buffers of the attributes being replaced
     g.setAttribute('position', new BufferAttribute(new Float32Array(this.pos), 3));
     g.setAttribute('color', new BufferAttribute(new Float32Array(this.col), 3));
     g.setDrawRange(0, this.vertexCount);

@@ -64,29 +64,56 @@ export class FrustumLayer extends OverlayLayer<FrustumLayerProps> {
     super(FrustumLayer.defaultProps, props);
   }
 
+  /**
+   * Materials are kept from one update to the next (one pair per camera slot): disposing a material
+   * can release its compiled shader program, and recompiling it costs a frame (hundreds of ms under
+   * software WebGL) on every drag step.
+   */
+  private materials: { walls: MeshBasicMaterial; lines: LineBasicMaterial; plane: Plane }[] = [];
+
   override update(_flags: ChangeFlags, _old: Readonly<FrustumLayerProps>): void {
-    // A few cameras at most (the selected one): rebuild everything on any change.
+    // A few cameras at most (the selected one): rebuild the geometry on any change.
     for (const child of [...this.object3d.children]) {
-      const m = child as Mesh;
-      m.geometry.dispose();
-      (m.material as MeshBasicMaterial).dispose();
+      (child as Mesh).geometry.dispose();
       child.removeFromParent();
     }
     const p = this.props;
+    let slot = 0;
     for (const d of p.data ?? []) {
       if (d.bands.length === 0) continue;
       const walls = new VertexWriter();
       const lines = new VertexWriter();
       frustumGeometry(d, p, walls, lines);
-      const clipping = p.clipToGround ? [new Plane(new Vector3(0, 0, 1), -d.groundZ)] : [];
-      const wallMesh = new Mesh(walls.into(new BufferGeometry()), new MeshBasicMaterial({ vertexColors: true, transparent: true, opacity: p.bandOpacity * p.opacity, side: DoubleSide, depthWrite: false, clippingPlanes: clipping }));
+      const m = this.materials[slot] ?? (this.materials[slot] = this.makeMaterials());
+      slot++;
+      m.plane.constant = -d.groundZ;
+      m.walls.clippingPlanes = m.lines.clippingPlanes = p.clipToGround ? [m.plane] : [];
+      m.walls.opacity = p.bandOpacity * p.opacity;
+      m.lines.opacity = 0.9 * p.opacity;
+      const wallMesh = new Mesh(walls.into(new BufferGeometry()), m.walls);
       wallMesh.name = `frustum-${d.id}`;
       wallMesh.renderOrder = 2;
-      const lineMesh = new LineSegments(lines.into(new BufferGeometry()), new LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.9 * p.opacity, clippingPlanes: clipping }));
+      const lineMesh = new LineSegments(lines.into(new BufferGeometry()), m.lines);
       lineMesh.name = `frustum-lines-${d.id}`;
       lineMesh.renderOrder = 3;
       this.object3d.add(wallMesh, lineMesh);
     }
+  }
+
+  private makeMaterials() {
+    return {
+      walls: new MeshBasicMaterial({ vertexColors: true, transparent: true, side: DoubleSide, depthWrite: false }),
+      lines: new LineBasicMaterial({ vertexColors: true, transparent: true }),
+      plane: new Plane(new Vector3(0, 0, 1), 0),
+    };
+  }
+
+  protected override finalizeState(): void {
+    for (const m of this.materials) {
+      m.walls.dispose();
+      m.lines.dispose();
+    }
+    this.materials = [];
   }
 }
 

@@ -245,6 +245,7 @@ export class GlyphLayer extends OverlayLayer<GlyphLayerProps> {
       pos[k++] = y;
       pos[k++] = z;
     }
+    stems.geometry.dispose(); // frees the GPU buffer of the attribute being replaced
     stems.geometry.setAttribute('position', new BufferAttribute(pos.subarray(0, k), 3));
     stems.geometry.setDrawRange(0, k / 3);
     (stems.material as LineBasicMaterial).opacity = 0.6 * p.opacity;

@@ -126,6 +126,21 @@ describe('FrustumLayer', () => {
   });
 });
 
+describe('FrustumLayer materials', () => {
+  it('keeps its materials across updates (a disposed material can lose its shader program: a recompile per drag step)', () => {
+    const l = new FrustumLayer({ data: frustumData() });
+    l.initialize(testContext());
+    const first = (l.object3d.children[0] as InstancedMesh).material;
+    let disposed = 0;
+    (first as { addEventListener(t: 'dispose', f: () => void): void }).addEventListener('dispose', () => void disposed++);
+    l.setProps({ data: [{ ...frustumData()[0]!, headingDeg: 90, groundZ: -2 }] });
+    expect((l.object3d.children[0] as InstancedMesh).material).toBe(first);
+    expect(disposed).toBe(0);
+    l.dispose();
+    expect(disposed).toBeGreaterThan(0);
+  });
+});
+
 describe('SpacingLayer', () => {
   it('defaults to 5 km / √2 and draws circles of that radius', () => {
     expect(DEFAULT_SPACING_RADIUS_M).toBeCloseTo(3535.53, 1);
