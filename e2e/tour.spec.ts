@@ -1,0 +1,80 @@
+/**
+ * The 城市运行全景图 tour in Debian's Chromium against the real server: the default tour of the
+ * default city plays through every scene (a screenshot of each is attached) driven by the presenter
+ * keys, anonymously and with GET requests only; a logged-in admin (a planner's rights) captures the
+ * current view as a new scene and saves the tour.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { CimtwinHooks } from '../viewer/hooks.ts';
+import type { TourHooks } from '../viewer/tour/main.ts';
+import { E2E_ADMIN_PASSWORD } from './support.ts';
+
+// (viewer/tour/main.ts adds `tour` to window.__cimtwin's type)
+export type { CimtwinHooks, TourHooks };
+
+const origin = `http://127.0.0.1:${process.env.CIMTWIN_E2E_PORT}`;
+
+async function openTour(page: Page): Promise<void> {
+  await page.goto(`${origin}/tour.html?autoplay=0&flight=0`);
+  await page.waitForFunction(() => window.__cimtwin?.tour?.ready === true || !!window.__cimtwin?.error, undefined, { timeout: 170_000, polling: 500 });
+  expect(await page.evaluate(() => window.__cimtwin.error ?? null)).toBeNull();
+}
+
+const sceneReady = (page: Page, index: number) => page.waitForFunction((i) => window.__cimtwin.tour!.sceneIndex === i && window.__cimtwin.tour!.sceneReady, index, { timeout: 120_000, polling: 250 });
+
+test.describe.configure({ mode: 'serial' });
+
+test('tour: plays through every scene of the default tour with the presenter keys; anonymous and read-only', async ({ page }, info) => {
+  test.setTimeout(900_000);
+  const methods: string[] = [];
+  page.on('request', (r) => methods.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await openTour(page);
+  const { tour } = (await (await page.request.get(`${origin}/api/tours/default-default`)).json()) as { tour: { scenes: { id: string; caption: { 'zh-CN': string } }[] } };
+  expect(tour.scenes.map((s) => s.id)).toEqual(['overview', 'video', 'nr5g', 'weather', 'green-waves', 'stars']);
+  expect(await page.evaluate(() => window.__cimtwin.tour!.canEdit)).toBe(false);
+  await expect(page.locator('#tour-capture')).toBeHidden();
+  for (let i = 0; i < tour.scenes.length; i++) {
+    await sceneReady(page, i);
+    await expect(page.locator('#tour-scene-caption')).toHaveText(tour.scenes[i]!.caption['zh-CN']);
+    await expect(page.locator('#tour-counter')).toHaveText(`${i + 1} / ${tour.scenes.length}`);
+    await info.attach(`tour-${i + 1}-${tour.scenes[i]!.id}.jpeg`, { body: await page.screenshot({ type: 'jpeg', quality: 70, timeout: 240_000 }), contentType: 'image/jpeg' });
+    // clickers send PageDown; alternate with the arrow key
+    if (i + 1 < tour.scenes.length) await page.keyboard.press(i % 2 ? 'ArrowRight' : 'PageDown');
+  }
+  await page.keyboard.press('PageUp');
+  await sceneReady(page, tour.scenes.length - 2);
+  await page.keyboard.press('Home');
+  await sceneReady(page, 0);
+  await page.keyboard.press('End');
+  await sceneReady(page, tour.scenes.length - 1);
+  await page.keyboard.press('ArrowLeft');
+  await sceneReady(page, tour.scenes.length - 2);
+  // Space: play, and auto-play moves on after the scene's hold time; Space again pauses
+  await page.keyboard.press('Space');
+  expect(await page.evaluate(() => window.__cimtwin.tour!.playing)).toBe(true);
+  await sceneReady(page, tour.scenes.length - 1);
+  await page.keyboard.press('Space');
+  expect(await page.evaluate(() => window.__cimtwin.tour!.playing)).toBe(false);
+  expect(methods.filter((m) => !m.startsWith('GET ')), 'requests other than GET').toEqual([]);
+});
+
+test('tour: an admin captures the current view as a scene and saves the tour', async ({ page }) => {
+  test.setTimeout(600_000);
+  expect((await page.request.post(`${origin}/api/auth/login`, { data: { username: 'admin', password: E2E_ADMIN_PASSWORD } })).ok()).toBe(true);
+  await openTour(page);
+  expect(await page.evaluate(() => window.__cimtwin.tour!.canEdit)).toBe(true);
+  await sceneReady(page, 0);
+  await page.locator('#tour-capture').click();
+  await sceneReady(page, 1);
+  expect(await page.evaluate(() => [window.__cimtwin.tour!.sceneCount, window.__cimtwin.tour!.sceneId])).toEqual([7, 'scene-7']);
+  await page.locator('#tour-save').click();
+  await page.waitForFunction(() => window.__cimtwin.tour!.version === 1);
+  const saved = (await (await page.request.get(`${origin}/api/tours/default-default`)).json()) as { version: number; stored: boolean; tour: { scenes: { id: string; camera: { heightM: number } }[] } };
+  expect(saved).toMatchObject({ version: 1, stored: true });
+  expect(saved.tour.scenes.map((s) => s.id)).toEqual(['overview', 'scene-7', 'video', 'nr5g', 'weather', 'green-waves', 'stars']);
+  // the captured camera is where the overview scene put it
+  expect(Math.abs(saved.tour.scenes[1]!.camera.heightM - saved.tour.scenes.find((s) => s.id === 'overview')!.camera.heightM)).toBeLessThan(5);
+  // back to the generated tour for other runs
+  expect((await page.request.delete(`${origin}/api/tours/default-default`)).status()).toBe(204);
+});
