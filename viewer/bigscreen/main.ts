@@ -348,8 +348,10 @@ async function start(): Promise<void> {
   });
 
   // ---- the frame-rate governor
+  let orbiting = 0;
   let gov: GovernorState = initialGovernor(config);
-  const meter = new FpsMeter(1000, 2000);
+  // fed only while rendering continuously (orbit or measurement), so any gap between frames is a slow frame
+  const meter = new FpsMeter(1000, Infinity);
   const governorLine = byId('bs-governor');
   const showGovernor = (fps: number | null) => {
     const scale = new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: 2 }).format(gov.scale);
@@ -357,6 +359,7 @@ async function start(): Promise<void> {
   };
   widget.resolutionScale = gov.scale;
   widget.scene.postRender.addEventListener(() => {
+    if (orbiting <= 0) return;
     const fps = meter.frame(performance.now());
     if (fps === null) return;
     gov = governResolution(gov, fps, config);
@@ -373,7 +376,6 @@ async function start(): Promise<void> {
     widget.camera.lookAt(sphere.center, new HeadingPitchRange(heading, CesiumMath.toRadians(-38), range));
     widget.camera.lookAtTransform(Matrix4.IDENTITY);
   };
-  let orbiting = 0;
   let lastMs = performance.now();
   const orbitStep = () => {
     const now = performance.now();
