@@ -183,7 +183,7 @@ async function start(): Promise<void> {
     }
   })();
 
-  const nf = () => new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  const nf = (digits = 2) => new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const int = () => new Intl.NumberFormat(currentLanguage());
 
   function renderIndicators(): void {
@@ -196,6 +196,7 @@ async function start(): Promise<void> {
       card.dataset.stars = star ? String(star.stars) : 'none';
       card.append(el('div', 'name', t(m.key)));
       const value = v[m.id];
+      if (value !== undefined) card.dataset.value = String(value);
       card.append(el('div', 'value', value === undefined ? '—' : `${nf().format(value)} ${t(m.unit === 'km' ? 'bigscreen.unit.km' : 'bigscreen.unit.percent')}`));
       card.append(el('div', 'stars', star ? `${'★'.repeat(star.stars)}${'☆'.repeat(Math.max(0, star.maxStars - star.stars))}` : t('bigscreen.noStar')));
       const gap = star?.next?.alternatives[0]?.[0];
@@ -358,7 +359,7 @@ async function start(): Promise<void> {
   const governorLine = byId('bs-governor');
   const showGovernor = (fps: number | null) => {
     const scale = new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: 2 }).format(gov.scale);
-    governorLine.textContent = fps === null ? t('bigscreen.governorIdle', { scale }) : t('bigscreen.governor', { fps: nf().format(fps), scale });
+    governorLine.textContent = fps === null ? t('bigscreen.governorIdle', { scale }) : t('bigscreen.governor', { fps: nf(1).format(fps), scale });
   };
   widget.resolutionScale = gov.scale;
   widget.scene.postRender.addEventListener(() => {
