@@ -133,8 +133,12 @@ test('green wave: a corridor solved, its time-space diagram drawn, offsets liste
   console.log(`green wave ${s.corridorId}: ${s.status} ${s.error ?? ''}; ${s.signals} signals, bands ${JSON.stringify(s.bandwidthS)}, efficiency ${s.efficiency}`);
   expect(s.status, s.error ?? '').toBe('done');
   expect(s.signals).toBeGreaterThan(1);
-  // The corridor is highlighted in 3D: its signalised intersections.
+  // The corridor is highlighted in 3D: its signalised intersections (ctx.highlight), and the panel's
+  // own Cesium line along the road with a point per signal, listed as a layer.
   expect(s.highlighted.length).toBe(s.signals);
+  expect(s.corridor3d.signals).toBe(s.signals);
+  expect(s.corridor3d.vertices).toBeGreaterThan(s.signals);
+  await expect(page.locator('input[data-layer="optgw-corridor"]')).toBeChecked();
 
   // Offsets table: one row per signal, each with an offset in [0, cycle).
   await expect(page.locator('#optgw-offsets tbody tr')).toHaveCount(s.signals);

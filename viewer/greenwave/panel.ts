@@ -18,6 +18,7 @@ import { el, formatNumber, setOptions } from '../optimiser/dom.ts';
 import { optgwHooks, type GreenwaveState } from '../optimiser/hooks.ts';
 import { phaseText } from '../optimiser/panel.ts';
 import type { Disposable, VehicleFrame, WorkbenchContext } from '../workbench/context.ts';
+import { Corridor3D } from './corridor-3d.ts';
 import { corridorRequestNodes, findCorridors, type CorridorChoice } from './corridors.ts';
 import { TimeSpaceDiagramView, type DiagramVehicle } from './diagram.ts';
 import { CorridorPath, type CorridorPoint } from './geometry.ts';
@@ -127,6 +128,7 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     error: null,
     corridorId: null,
     highlighted: [],
+    corridor3d: { vertices: 0, signals: 0 },
     method: null,
     signals: 0,
     bandwidthS: null,
@@ -142,6 +144,15 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
   let path: CorridorPath | null = null;
   let trajectories: Trajectory[] = [];
   let diagram: TimeSpaceDiagramView | null = null;
+  const corridor3d = new Corridor3D(ctx.scene.widget.scene);
+  const removeToggle = ctx.addLayerToggle({
+    id: 'optgw-corridor',
+    labelKey: 'optgw.layer.corridor',
+    get visible() {
+      return corridor3d.isVisible;
+    },
+    setVisible: (v: boolean) => corridor3d.setVisible(v),
+  });
   let watching: AbortController | null = null;
   let downloadUrl: string | null = null;
   let disposed = false;
@@ -335,6 +346,7 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     trajectories = [];
     results.hidden = true;
     ctx.setVehicles(null);
+    corridor3d.clear();
     Object.assign(state, { signals: 0, bandwidthS: null, efficiency: null, offsetsS: [], vehicles: 0, vehicleSample: [] });
     if (downloadUrl) URL.revokeObjectURL(downloadUrl);
     downloadUrl = null;
@@ -368,10 +380,11 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     axes.textContent = t('optgw.greenwave.axes', { lengthM: formatNumber(Math.abs(plan.signals[plan.signals.length - 1].positionM), 0), horizonS: formatNumber(plan.timeSpace.horizonS, 0) });
     clock.max = String(Math.floor(plan.timeSpace.horizonS));
     highlightCorridor();
-    // The corridor in 3D beside the diagram: seen from its middle, far enough to hold it.
+    // The corridor in 3D beside the diagram, seen from its middle (at most 3 km away: vehicles stay visible).
+    corridor3d.set(path, plan.signals.map((s) => s.positionM), frame);
     path.pointAt(path.originM + spanM / 2, point);
     frame.toLngLat(point.xM, point.yM, ll);
-    void ctx.flyTo(ll[0], ll[1], Math.max(500, spanM * 0.9));
+    void ctx.flyTo(ll[0], ll[1], Math.min(3000, Math.max(500, spanM * 0.9)));
     setClock(0);
     startPlayback();
   }
@@ -509,7 +522,7 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
   renderStatic();
   renderControls();
   const hooks = optgwHooks();
-  hooks.greenwave = () => ({ ...structuredClone(state), diagramFrames: diagram?.frames ?? 0, highlighted: [...(ctx.highlighted().intersectionIds ?? [])] });
+  hooks.greenwave = () => ({ ...structuredClone(state), diagramFrames: diagram?.frames ?? 0, highlighted: [...(ctx.highlighted().intersectionIds ?? [])], corridor3d: corridor3d.counts() });
   hooks.diagramPixels = () => diagram?.pixelCounts() ?? null;
 
   return {
@@ -520,6 +533,8 @@ export function mountGreenwavePanel(ctx: WorkbenchContext, tab: HTMLElement): Di
       setPickMode(false);
       for (const off of offs) off();
       ctx.setVehicles(null);
+      removeToggle();
+      corridor3d.dispose();
       diagram?.dispose();
       if (downloadUrl) URL.revokeObjectURL(downloadUrl);
       delete hooks.greenwave;

@@ -35,6 +35,8 @@ export interface GreenwaveState {
   corridorId: string | null;
   /** Intersections highlighted in 3D now (ctx.highlighted()). */
   highlighted: string[];
+  /** The corridor drawn in Cesium by the panel: line vertices and signal points. */
+  corridor3d: { vertices: number; signals: number };
   method: string | null;
   signals: number;
   bandwidthS: { outbound: number; inbound: number } | null;
