@@ -31,7 +31,7 @@ const videoPct = (page: Page) => page.evaluate(() => (window.__cimtwin.workbench
 const optimiser = (page: Page) => page.evaluate(() => window.__cimtwin.optgw!.optimiser!()) as Promise<OptimiserState>;
 const greenwave = (page: Page) => page.evaluate(() => window.__cimtwin.optgw!.greenwave!()) as Promise<GreenwaveState>;
 
-test('optimiser: a placement job on the scenario, proposals listed and shown, accept, undo, redo, accept all', async ({ page }) => {
+test('optimiser: a placement job on the scenario, proposals listed and shown, accept, undo, redo, accept all, cancel', async ({ page }) => {
   test.setTimeout(420_000);
   await loginAsAdmin(page);
   const res = await page.request.post(`${origin}/api/scenarios`, { data: { cityId: 'default', name: 'optgw e2e' } });
@@ -112,6 +112,21 @@ test('optimiser: a placement job on the scenario, proposals listed and shown, ac
   console.log(`video HD coverage after accepting all: ${before} % → ${after} %`);
   expect(after!).toBeGreaterThan(before!);
   expect(after!).toBeGreaterThanOrEqual(percent - 1e-9);
+  await expect(page.locator('#optgw-proposals > li')).toHaveCount(0);
+
+  // Cancel, by keyboard: a new job (one more camera) started with Enter on Run, cancelled with Enter on Cancel.
+  await page.locator('#optgw-target-kind').selectOption('count');
+  await page.locator('#optgw-target-value').fill('1');
+  await page.locator('#optgw-run').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.__cimtwin.optgw!.optimiser!().jobId !== null && window.__cimtwin.optgw!.optimiser!().status === 'running');
+  const cancelled = (await optimiser(page)).jobId!;
+  await page.locator('#optgw-cancel').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.__cimtwin.optgw!.optimiser!().status !== 'running', undefined, { timeout: 120_000 });
+  expect((await optimiser(page)).status).toBe('cancelled');
+  const job = await (await page.request.get(`${origin}/api/jobs/${cancelled}`)).json();
+  expect(job.status).toBe('cancelled');
   await expect(page.locator('#optgw-proposals > li')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
