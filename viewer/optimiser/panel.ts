@@ -124,6 +124,8 @@ export function mountOptimiserPanel(ctx: WorkbenchContext, tab: HTMLElement): Di
           ? t('optgw.optimiser.currentTop', { value, star: s.current })
           : t('optgw.optimiser.current', { value, numerator: v.numerator, denominator: v.denominator, star: s.current, next: s.next, needed: s.unitsNeeded });
     } else current.textContent = t('optgw.optimiser.currentPlain', { value });
+    // Weather spacing has no star levels; its percent target counts the 城区 grid cells within a station's covering radius.
+    if (ind.id === 'weather') current.textContent += ` ${t('optgw.optimiser.weatherNote')}`;
   }
 
   /** Why the optimiser cannot run now, or null. */
@@ -165,7 +167,8 @@ export function mountOptimiserPanel(ctx: WorkbenchContext, tab: HTMLElement): Di
     }
     const c = proposals.counts();
     summary.textContent = t('optgw.optimiser.summary', { total: proposals.all.length, pending: c.pending, accepted: c.accepted, rejected: c.rejected });
-    const after = (proposals.set.placement.indicators as { valueBefore?: number; valueAfter?: number; measure?: string }[] | undefined)?.find((x) => x.measure === selectedIndicatorOfJob?.measure);
+    // The job's own measure for this device (weather: the share of grid cells within a station's radius).
+    const after = (proposals.set.placement.indicators as { valueBefore?: number; valueAfter?: number; device?: string }[] | undefined)?.find((x) => x.device === selectedIndicatorOfJob?.device);
     if (after && typeof after.valueBefore === 'number' && typeof after.valueAfter === 'number') {
       summary.textContent += ` ${t('optgw.optimiser.expected', { before: formatNumber(after.valueBefore, 2), after: formatNumber(after.valueAfter, 2) })}`;
     }
