@@ -129,6 +129,33 @@ describe('Workbench context', () => {
     await expectInStep(ctx);
   }, 120_000);
 
+  it('undo and redo: the history is final before any event (a listener on devices sees the redo / undo step)', async () => {
+    const ctx = new Workbench({ scene: {} as CityScene, city, client, pool: {} as WorkerPool, user: null, devices: [], scenario: null, view: { flyTo: async () => undefined, requestRender: () => undefined } });
+    await ctx.replaceDevices(initial, null);
+    const cam = initial.find((f) => f.properties.deviceType === 'camera')!;
+    await ctx.apply({ op: 'update', id: cam.id, properties: { headingDeg: 123 } }, 'turn');
+    await ctx.apply({ op: 'update', id: cam.id, properties: { tiltDeg: 33 } }, 'tilt');
+    // What the shell's undo/redo buttons see: the history at every event.
+    const seen: { event: string; undo: string[]; redo: string[] }[] = [];
+    for (const e of ['devices', 'results'] as const) ctx.on(e, () => seen.push({ event: e, ...ctx.history() }));
+    await ctx.undo();
+    await ctx.settled();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const s of seen) expect(s).toMatchObject({ undo: ['turn'], redo: ['tilt'] });
+    seen.length = 0;
+    await ctx.undo();
+    await ctx.settled();
+    for (const s of seen) expect(s).toMatchObject({ undo: [], redo: ['tilt', 'turn'] });
+    seen.length = 0;
+    await ctx.redo();
+    await ctx.settled();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const s of seen) expect(s).toMatchObject({ undo: ['turn'], redo: ['tilt'] });
+    expect(ctx.device(cam.id)!.properties.headingDeg).toBe(123);
+    expect(ctx.device(cam.id)!.properties.tiltDeg).not.toBe(33);
+    await expectInStep(ctx);
+  }, 120_000);
+
   it('simulatedDevicesOf and deviceFeaturesOfCity are inverse to the city file', () => {
     const back = cityWithDevices(city, deviceFeaturesOfCity(city));
     // lon/lat → local metres → lon/lat: equal to 1e-9° (about 0.1 mm); the city builder keeps its own order

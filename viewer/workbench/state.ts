@@ -173,9 +173,10 @@ export class Workbench implements WorkbenchContext {
     return this.devs.get(id);
   }
 
-  async apply(changes: DeviceChange | DeviceChange[], labelKey: string, options: { transient?: boolean } = {}): Promise<void> {
+  async apply(changes: DeviceChange | DeviceChange[], labelKey: string, options: { transient?: boolean; /** false: undo/redo replaying a recorded step (the stacks are left as the caller set them). */ record?: boolean } = {}): Promise<void> {
     const list = Array.isArray(changes) ? changes : [changes];
     const transient = options.transient === true;
+    const record = options.record !== false;
     // Check every change against the inventory as it will be, before touching anything.
     const scratch = new Map(this.devs);
     list.forEach((c, k) => {
@@ -206,8 +207,10 @@ export class Workbench implements WorkbenchContext {
       let back = backward;
       if (touched.some((id) => this.transientBase.has(id))) back = this.restoreChanges(touched);
       this.transientBase = new Map([...this.transientBase].filter(([id]) => !touched.includes(id)));
-      this.undoStack.push({ labelKey, forward: list.map(cloneChange), backward: back });
-      this.redoStack.length = 0;
+      if (record) {
+        this.undoStack.push({ labelKey, forward: list.map(cloneChange), backward: back });
+        this.redoStack.length = 0;
+      }
       if (this.open) this.open.dirty = true;
     }
     if (this.selected && !this.devs.has(this.selected)) this.select(null);
@@ -234,7 +237,7 @@ export class Workbench implements WorkbenchContext {
         if (s) this.simulated.set(id, s);
         else this.simulated.delete(id);
       }
-      if (!transient) this.undoStack.pop();
+      if (!transient && record) this.undoStack.pop();
       this.emit('devices');
       throw e;
     }
@@ -261,29 +264,37 @@ export class Workbench implements WorkbenchContext {
   async undo(): Promise<boolean> {
     const step = this.undoStack.pop();
     if (!step) return false;
-    await this.replay(step.backward);
+    // The history is in its final state before replay() emits anything (listeners read history()).
     this.redoStack.push(step);
+    try {
+      await this.replay(step.backward);
+    } catch (e) {
+      this.redoStack.pop();
+      this.undoStack.push(step);
+      this.emit('devices');
+      throw e;
+    }
     return true;
   }
 
   async redo(): Promise<boolean> {
     const step = this.redoStack.pop();
     if (!step) return false;
-    await this.replay(step.forward);
     this.undoStack.push(step);
+    try {
+      await this.replay(step.forward);
+    } catch (e) {
+      this.undoStack.pop();
+      this.redoStack.push(step);
+      this.emit('devices');
+      throw e;
+    }
     return true;
   }
 
-  /** Applies changes of a recorded step without recording (undo / redo). */
+  /** Applies changes of a recorded step without recording them (undo / redo; the caller has set the stacks). */
   private async replay(changes: DeviceChange[]): Promise<void> {
-    const undo = this.undoStack.slice();
-    const redo = this.redoStack.slice();
-    await this.apply(changes, 'workbench.history.replay');
-    // apply() recorded a step and cleared redo: put both stacks back as they were
-    this.undoStack.length = 0;
-    this.undoStack.push(...undo);
-    this.redoStack.length = 0;
-    this.redoStack.push(...redo);
+    await this.apply(changes, 'workbench.history.replay', { record: false });
   }
 
   private readonly pending = new Set<Promise<unknown>>();
