@@ -243,7 +243,7 @@ export async function optimiseTiming(
   for (let C = lo; C <= hi + 1e-9; C += step) await tryCycle(Math.round(C));
   // Refine at 1 s around the two best coarse cycles.
   const coarse = evaluated.slice(1).sort((a, b) => a.scoreS - b.scoreS).slice(0, 2);
-  for (const c of coarse) for (let d = -Math.floor(step / 2) - 1; d <= Math.floor(step / 2) + 1; d++) await tryCycle(c.cycleS + d);
+  for (const c of coarse) for (let d = -Math.floor(step / 2); d <= Math.floor(step / 2); d++) await tryCycle(c.cycleS + d);
   best.plan.details = {
     ...best.plan.details,
     timing: {
