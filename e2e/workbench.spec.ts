@@ -201,6 +201,8 @@ test('place a camera in an uncovered key area: it turns covered and the video in
   await page.evaluate(() => window.__cimtwin.workbench!.settled());
   const back = (await page.evaluate((id) => window.__cimtwin.workbench!.device(id), placedId))!;
   expect(back.geometry.coordinates).toEqual(placed.geometry.coordinates);
+  // The redo button is enabled at once after an undo (the history is final before 'devices' is emitted).
+  await expect(page.locator('#wb-redo')).toBeEnabled({ timeout: 1000 });
 
   // Undo the placing: back to uncovered and the value before; redo with the keyboard.
   await page.locator('#wb-undo').click();
@@ -358,4 +360,84 @@ test('import a device ledger: applied as one undoable step; a bad file is named 
   expect(message).toContain('bad-ledger.geojson');
   expect(message).toContain('heightM');
   expect((await wb(page, (h) => h.summary())).devices).toBe(before.devices);
+});
+
+/** A CPU profile summarised: self and inclusive time by function (name, file, line), most first. */
+function summariseProfile(profile: { nodes: { id: number; parent?: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const key = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() || ''}:${f.lineNumber + 1}`;
+  };
+  const self = new Map<string, number>(), incl = new Map<string, number>();
+  let totalMs = 0;
+  const samples = profile.samples ?? [], deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
+    totalMs += ms;
+    const id = samples[i]!;
+    self.set(key(id), (self.get(key(id)) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const k = key(n);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + ms);
+    }
+  }
+  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, ms]) => `${ms.toFixed(0).padStart(6)} ms  ${name}`);
+  return { totalMs, self: top(self, 30), inclusive: top(incl, 60) };
+}
+
+test('drag frame rate with every mount: listener costs per drag step (and a CPU profile with CIMTWIN_PROFILE=1)', async ({ page }) => {
+  test.setTimeout(600_000);
+  await openWorkbench(page);
+  // The camera nearest the city's middle, seen from 220 m (as a planner drags one).
+  const cam = await page.evaluate(() => {
+    const h = window.__cimtwin.workbench!;
+    let best: { id: string; lon: number; lat: number } | null = null, bestD = Infinity;
+    for (const d of h.devices()) {
+      if (d.properties.deviceType !== 'camera') continue;
+      const [lon, lat] = d.geometry.coordinates as [number, number];
+      const dd = Math.hypot(lon - 119.16, lat - 36.71);
+      if (dd < bestD) [best, bestD] = [{ id: d.id, lon, lat }, dd];
+    }
+    return best!;
+  });
+  await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.lookAt(lon, lat, 220, -60), cam);
+  const before = (await page.evaluate((id) => window.__cimtwin.workbench!.device(id), cam.id))!;
+  const runs: { fps: number; frames: number; seconds: number; editBatches: number; results: number; listeners: { event: string; owner: string; calls: number; totalMs: number; maxMs: number }[] }[] = [];
+  const profiling = process.env.CIMTWIN_PROFILE === '1';
+  for (let k = 0; k < 2; k++) {
+    const cdp = profiling && k === 1 ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const r = await page.evaluate((id) => window.__cimtwin.workbench!.dragFps(id, 6), cam.id);
+    runs.push(r);
+    const perFrame = (ms: number) => (ms / Math.max(1, r.frames)).toFixed(1);
+    console.log(`drag ${k + 1}${cdp ? ' (profiled)' : ''}: ${r.fps.toFixed(2)} fps (${r.frames} frames in ${r.seconds.toFixed(1)} s), ${r.editBatches} change batches, ${r.results} results events`);
+    for (const l of r.listeners) console.log(`  ${l.event.padEnd(10)} ${l.owner.padEnd(22)} ${String(l.calls).padStart(4)} calls ${l.totalMs.toFixed(0).padStart(6)} ms total, ${perFrame(l.totalMs)} ms/frame, max ${l.maxMs.toFixed(1)} ms`);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const s = summariseProfile(profile as Parameters<typeof summariseProfile>[0]);
+      console.log(`CPU profile of drag ${k + 1}: ${s.totalMs.toFixed(0)} ms sampled\n self:\n${s.self.join('\n')}\n inclusive:\n${s.inclusive.join('\n')}`);
+      await cdp.detach();
+    }
+    await page.evaluate(() => window.__cimtwin.workbench!.undo());
+    await page.evaluate(() => window.__cimtwin.workbench!.settled());
+    expect((await page.evaluate((id) => window.__cimtwin.workbench!.device(id), cam.id))!.geometry.coordinates).toEqual(before.geometry.coordinates);
+  }
+  for (const r of runs) {
+    expect(r.frames).toBeGreaterThan(0);
+    expect(r.editBatches).toBeGreaterThan(0);
+    // Every drag step reaches the listeners: 'devices' is emitted and its listeners are timed.
+    const devices = r.listeners.filter((l) => l.event === 'devices');
+    expect(devices.length).toBeGreaterThan(0);
+    expect(Math.max(...devices.map((l) => l.calls))).toBeGreaterThanOrEqual(r.editBatches - 1);
+  }
 });

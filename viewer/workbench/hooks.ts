@@ -10,7 +10,7 @@ import type { DeviceFeature } from '../../sim-core/cim/device-features.ts';
 import type { SessionSnapshotBody } from '../../sim-core/session/session.ts';
 import '../hooks.ts';
 import type { Shell } from './shell.ts';
-import type { Workbench } from './state.ts';
+import type { ListenerCost, Workbench } from './state.ts';
 
 declare module '../hooks.ts' {
   interface CimtwinHooks {
@@ -68,7 +68,9 @@ export interface WorkbenchHooks {
    * same drag code as the mouse (one change per frame, transient, one undoable step at the end), with
    * continuous rendering; reports the frame rate and what the session did meanwhile.
    */
-  dragFps(id: string, seconds: number, radiusPx?: number): Promise<{ frames: number; seconds: number; fps: number; editBatches: number; results: number; visibleGroundUpdates: number }>;
+  dragFps(id: string, seconds: number, radiusPx?: number): Promise<{ frames: number; seconds: number; fps: number; editBatches: number; results: number; visibleGroundUpdates: number; listeners: ListenerCost[] }>;
+  /** Main-thread time in the context's listeners by event and owner since the last reset (`reset` clears after reading). */
+  listenerCosts(reset?: boolean): ListenerCost[];
   /** The visible ground drawn by the last drag (runs, cells seen, range, cell size, updates). */
   visibleGround(): { runs: number; cellsSeen: number; rangeM: number; cellM: number; updates: number } | null;
 }
@@ -149,6 +151,7 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras): 
       const cx = c.x, cy = c.y;
       const batches0 = ctx.counters.editBatches, results0 = ctx.counters.results;
       const updates0 = interaction.visibleGround()?.updates ?? 0;
+      ctx.listenerCosts(true);
       interaction.dragStart(id, 'move', cx, cy);
       scene.requestRenderMode = false;
       const start = performance.now();
@@ -160,11 +163,12 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras): 
             remove();
             scene.requestRenderMode = true;
             const updates = (interaction.visibleGround()?.updates ?? 0) - updates0;
+            const listeners = ctx.listenerCosts();
             interaction.dragMove(cx, cy);
             void interaction
               .dragEnd()
               .then(() => ctx.settled())
-              .then(() => resolve({ frames, seconds: elapsedS, fps: frames / elapsedS, editBatches: ctx.counters.editBatches - batches0, results: ctx.counters.results - results0, visibleGroundUpdates: updates }), reject);
+              .then(() => resolve({ frames, seconds: elapsedS, fps: frames / elapsedS, editBatches: ctx.counters.editBatches - batches0, results: ctx.counters.results - results0, visibleGroundUpdates: updates, listeners }), reject);
             return;
           }
           frames++;
@@ -174,6 +178,7 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras): 
       });
     },
     visibleGround: () => interaction.visibleGround(),
+    listenerCosts: (reset) => ctx.listenerCosts(reset),
   };
   return hooks;
 }

@@ -116,16 +116,16 @@ async function start(): Promise<void> {
   const ctx = new Workbench({ scene, city, client, pool, user, devices: [], scenario: null, view: cesiumView(scene) });
   await ctx.replaceDevices(devices, scenario);
 
-  const shell: Shell = createShell(ctx);
+  const shell: Shell = ctx.withOwner('shell', () => createShell(ctx));
   if (loadError) shell.message(loadError, true);
-  const layers = createLiveLayers(ctx);
-  const interaction = createInteraction(ctx, shell, layers);
-  shell.disposables.push(layers, interaction, createAuth(ctx));
+  const layers = ctx.withOwner('live-layers', () => createLiveLayers(ctx));
+  const interaction = ctx.withOwner('interaction', () => createInteraction(ctx, shell, layers));
+  shell.disposables.push(layers, interaction, ctx.withOwner('auth', () => createAuth(ctx)));
   // Mount every part; one that fails is named and left out, the others go on.
   for (const m of findMounts()) {
     const tab = m.tabKey ? shell.addTab(m.id, m.tabKey) : null;
     try {
-      const d = m.mount(ctx, tab);
+      const d = ctx.withOwner(`mount:${m.id}`, () => m.mount(ctx, tab));
       shell.disposables.push(d);
     } catch (e) {
       console.error(`workbench: mount '${m.id}' failed`, e);

@@ -25,6 +25,15 @@ export interface HistoryStep {
   backward: DeviceChange[];
 }
 
+/** Time spent in the listeners of one owner for one event. */
+export interface ListenerCost {
+  event: WorkbenchEvent;
+  owner: string;
+  calls: number;
+  totalMs: number;
+  maxMs: number;
+}
+
 /** What {@link Workbench} is created with. */
 export interface WorkbenchInit {
   scene: CityScene;
@@ -114,7 +123,11 @@ export class Workbench implements WorkbenchContext {
   private latest: SessionSnapshotBody | null = null;
   private resultIndex = { video: new Map<string, number>(), ix: new Map<string, number>(), nr: new Map<string, number>() };
   private open: OpenScenario | null;
-  private readonly listeners = new Map<WorkbenchEvent, Set<() => void>>();
+  private readonly listeners = new Map<WorkbenchEvent, Set<{ listener: () => void; owner: string }>>();
+  /** Who registers listeners now (the page labels each part it creates or mounts; see {@link withOwner}). */
+  private owner = 'workbench';
+  /** Main-thread time spent in listeners, by event and owner (see {@link listenerCosts}). */
+  private readonly costs = new Map<string, ListenerCost>();
   private highlightTarget: HighlightTarget = {};
   private proposed: readonly DeviceFeature[] = [];
   private vehicleFrame: VehicleFrame | null = null;
@@ -326,17 +339,48 @@ export class Workbench implements WorkbenchContext {
   on(event: WorkbenchEvent, listener: () => void): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+    const entry = { listener, owner: this.owner };
+    set.add(entry);
+    return () => set.delete(entry);
   }
   emit(event: WorkbenchEvent): void {
-    for (const l of [...(this.listeners.get(event) ?? [])]) {
+    for (const { listener, owner } of [...(this.listeners.get(event) ?? [])]) {
+      const t0 = performance.now();
       try {
-        l();
+        listener();
       } catch (e) {
-        console.error(`workbench: a '${event}' listener failed`, e);
+        console.error(`workbench: a '${event}' listener of ${owner} failed`, e);
       }
+      const ms = performance.now() - t0;
+      const key = `${event}\u0000${owner}`;
+      const c = this.costs.get(key);
+      if (c) {
+        c.calls++;
+        c.totalMs += ms;
+        if (ms > c.maxMs) c.maxMs = ms;
+      } else this.costs.set(key, { event, owner, calls: 1, totalMs: ms, maxMs: ms });
     }
+  }
+
+  /** Runs `create` with the listeners it registers labelled `owner` (for {@link listenerCosts}). */
+  withOwner<T>(owner: string, create: () => T): T {
+    const before = this.owner;
+    this.owner = owner;
+    try {
+      return create();
+    } finally {
+      this.owner = before;
+    }
+  }
+
+  /**
+   * Main-thread time spent synchronously in listeners since the last reset, by event and owner (a
+   * listener registered while {@link withOwner} ran carries its label, others 'workbench'), most first.
+   */
+  listenerCosts(reset = false): ListenerCost[] {
+    const out = [...this.costs.values()].map((c) => ({ ...c })).sort((a, b) => b.totalMs - a.totalMs);
+    if (reset) this.costs.clear();
+    return out;
   }
   highlight(target: HighlightTarget): void {
     this.highlightTarget = { ...target };
