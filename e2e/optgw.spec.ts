@@ -69,6 +69,23 @@ test('optimiser: a placement job on the scenario, proposals listed and shown, ac
   await expect.poll(overlayGhosts).toEqual(s.proposals.map((p) => p.id).sort());
   await expect(page.locator('#optgw-proposals > li').first()).toContainText(/\d/);
 
+  // A ghost clicked in 3D selects its proposal in the list (fixer, issue 11).
+  const picked = s.proposals.at(-1)!;
+  await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.lookAt(lon, lat, 160, -90), { lon: picked.lonDeg, lat: picked.latDeg });
+  await page.evaluate(() => window.__cimtwin.overlay!.settle());
+  await page.locator('#wb-tab-scenarios').click();
+  const ghostAt = await page.evaluate((id) => {
+    const p = window.__cimtwin.overlay!.projectDevice(id);
+    const r = document.querySelector('#globe canvas')!.getBoundingClientRect();
+    return p && { x: r.left + p.x, y: r.top + p.y };
+  }, picked.deviceIds[0] ?? picked.id);
+  expect(ghostAt).not.toBeNull();
+  await page.mouse.click(ghostAt!.x, ghostAt!.y);
+  await expect(page.locator(`li[data-proposal="${picked.id}"]`)).toHaveAttribute('aria-current', 'true');
+  await expect(page.locator('#wb-panel-optimiser')).toBeVisible();
+  await expect(page.locator(`li[data-proposal="${picked.id}"] .optgw-fly`)).toBeFocused();
+  expect(await page.evaluate(() => window.__cimtwin.workbench!.selection())).toBeNull();
+
   // Accept the first: its device exists and the area it works on gains coverage.
   const first = s.proposals[0];
   const areaId = first.completes[0] ?? first.advances[0];

@@ -419,6 +419,12 @@ test('drag frame rate with every mount: listener costs per drag step (and a CPU 
     }
     const r = await page.evaluate((id) => window.__cimtwin.workbench!.dragFps(id, 6), cam.id);
     runs.push(r);
+    // Where the drag left it, the overlay's glyph (patched in place during the drag), Cesium's pixel and the device point agree.
+    await page.evaluate(() => window.__cimtwin.overlay!.settle());
+    const where = await page.evaluate((id) => ({ three: window.__cimtwin.overlay!.projectDevice(id), cesium: window.__cimtwin.overlay!.cesiumProjectDevice(id), stats: window.__cimtwin.overlay!.stats() }), cam.id);
+    expect(where.three).not.toBeNull();
+    expect(Math.hypot(where.three!.x - where.cesium!.x, where.three!.y - where.cesium!.y)).toBeLessThan(1.5);
+    console.log(`  overlay: ${where.stats.patches} device updates in place, last ${where.stats.lastSetDevicesMs.toFixed(1)} ms; ${where.stats.occlusionPasses} occlusion passes so far`);
     const perFrame = (ms: number) => (ms / Math.max(1, r.frames)).toFixed(1);
     console.log(`drag ${k + 1}${cdp ? ' (profiled)' : ''}: ${r.fps.toFixed(2)} fps (${r.frames} frames in ${r.seconds.toFixed(1)} s), ${r.editBatches} change batches, ${r.results} results events`);
     for (const l of r.listeners) console.log(`  ${l.event.padEnd(10)} ${l.owner.padEnd(22)} ${String(l.calls).padStart(4)} calls ${l.totalMs.toFixed(0).padStart(6)} ms total, ${perFrame(l.totalMs)} ms/frame, max ${l.maxMs.toFixed(1)} ms`);
@@ -440,4 +446,47 @@ test('drag frame rate with every mount: listener costs per drag step (and a CPU 
     expect(devices.length).toBeGreaterThan(0);
     expect(Math.max(...devices.map((l) => l.calls))).toBeGreaterThanOrEqual(r.editBatches - 1);
   }
+});
+
+test('highlight: intersections ringed and areas outlined in 3D, cleared by an empty target', async ({ page }) => {
+  await openWorkbench(page);
+  const r = (await wb(page, (h) => h.results()))!;
+  const node = r.video.intersections[0]!.nodeId;
+  const cityFile = await (await page.request.get(`${origin}/api/city`)).json();
+  const nodeFeature = (cityFile.features as { id: string; geometry: { type: string; coordinates: number[] }; properties: { layer?: string } }[]).find((f) => String(f.id) === node)!;
+  const [lon, lat] = nodeFeature.geometry.coordinates as [number, number];
+  const area = r.video.areas[0]!.id;
+  await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.lookAt(lon, lat, 220, -90), { lon, lat });
+  const at = (await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.screenOf(lon, lat, 1.5), { lon, lat }))!;
+  const clip = { x: Math.round(at.x - 30), y: Math.round(at.y - 30), width: 60, height: 60 };
+  const yellow = async () => {
+    const png = await page.screenshot({ clip });
+    return page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! > 200 && d[i + 1]! > 170 && d[i + 2]! < 90) n++;
+      return n;
+    }, png.toString('base64'));
+  };
+  const before = await yellow();
+  const drawn = await page.evaluate(({ node, area }) => window.__cimtwin.workbench!.highlight({ intersectionIds: [node], areaIds: [area] }), { node, area });
+  expect(drawn.intersections).toBe(1);
+  expect(drawn.areaRings).toBeGreaterThan(0);
+  await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.lookAt(lon, lat, 220, -90), { lon, lat });
+  const during = await yellow();
+  console.log(`highlight: yellow pixels around intersection ${node}: ${before} before, ${during} highlighted`);
+  expect(during).toBeGreaterThan(before + 40);
+  // A second target replaces the first (the outlines still draw after a rebuild), an empty one clears.
+  expect(await page.evaluate(({ area }) => window.__cimtwin.workbench!.highlight({ areaIds: [area] }), { area })).toEqual({ areaRings: drawn.areaRings, intersections: 0 });
+  expect(await page.evaluate(() => window.__cimtwin.workbench!.highlight({}))).toEqual({ areaRings: 0, intersections: 0 });
+  await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.lookAt(lon, lat, 220, -90), { lon, lat });
+  expect(await yellow()).toBeLessThanOrEqual(before + 5);
 });

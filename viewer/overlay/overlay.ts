@@ -64,6 +64,8 @@ export interface OverlayStats {
   maxOcclusionMs: number;
   /** Time of the last device update ('devices' / 'proposals' event). */
   lastSetDevicesMs: number;
+  /** Device updates done in place (a few devices moved or turned: a drag step) rather than in full. */
+  patches: number;
 }
 
 /** A feature read and positioned once (cached by the feature object). */
@@ -110,7 +112,7 @@ export class ThreeOverlay {
   readonly vehicles = new VehicleLayer();
   readonly handles = new HandleLayer();
   readonly layers: OverlayLayer<BaseLayerProps>[];
-  readonly stats: OverlayStats = { frames: 0, lastFrameMs: 0, meanFrameMs: 0, totalFrameMs: 0, occlusionPasses: 0, lastOcclusionMs: 0, lastOcclusionWallMs: 0, lastOcclusionTested: 0, maxOcclusionMs: 0, lastSetDevicesMs: 0 };
+  readonly stats: OverlayStats = { frames: 0, lastFrameMs: 0, meanFrameMs: 0, totalFrameMs: 0, occlusionPasses: 0, lastOcclusionMs: 0, lastOcclusionWallMs: 0, lastOcclusionTested: 0, maxOcclusionMs: 0, lastSetDevicesMs: 0, patches: 0 };
   /** Problems found reading devices (source, record, field). */
   problems: string[] = [];
 
@@ -127,6 +129,8 @@ export class ThreeOverlay {
   private highlighted: ReadonlySet<string> | null = null;
   private deviceFeatures: readonly DeviceFeatureLike[] = [];
   private deviceCache = new WeakMap<object, CachedDevice>();
+  /** True when the last full update made glyph i of feature i for every device feature (see patchDevices). */
+  private oneToOne = false;
   private proposalCache = new WeakMap<object, CachedDevice>();
   private proposalFeatures: readonly DeviceFeatureLike[] = [];
   private readonly world: number[] = new Array<number>(16).fill(0);
@@ -196,6 +200,11 @@ export class ThreeOverlay {
    */
   setDevices(devices: readonly DeviceFeatureLike[], proposals: readonly DeviceFeatureLike[] = this.proposalFeatures): void {
     const t0 = performance.now();
+    if (proposals === this.proposalFeatures && this.patchDevices(devices)) {
+      this.stats.lastSetDevicesMs = performance.now() - t0;
+      this.stats.patches++;
+      return;
+    }
     this.deviceFeatures = devices;
     this.proposalFeatures = proposals;
     const entries: CachedDevice[] = [];
@@ -224,6 +233,8 @@ export class ThreeOverlay {
     this.problems = problems;
     if (problems.length) console.warn(`overlay: ${problems.length} device problem(s); first: ${problems[0]}`);
     const n = entries.length;
+    // The fast path (patchDevices) needs glyph i to be feature i.
+    this.oneToOne = problems.length === 0 && entries.length === devices.length + proposals.length && entries.every((e, i) => i >= devices.length || e === this.deviceCache.get(devices[i] as object));
     const oldState = new Map(this.devices.map((d, i) => [d, this.visibility[i]!]));
     this.devices = entries.map((e) => e.device!);
     const enu = new Float64Array(3 * n), local = new Float64Array(3 * n), groundEnuZ = new Float64Array(n), mounted = new Int32Array(n);
@@ -261,6 +272,59 @@ export class ThreeOverlay {
     this.lastTested.fill(NaN);
     this.stats.lastSetDevicesMs = performance.now() - t0;
     this.requestRender();
+  }
+
+  /**
+   * The drag case: the same list but for a few replaced features of the same id and type (a camera
+   * or a signal moved or turned). Patches their positions, occlusion anchors and glyphs in place and
+   * tests only their occlusion from the current eye, instead of re-reading every device and starting
+   * a new occlusion pass for a view that did not move. Returns false (nothing touched) when the change
+   * is anything else: the caller then does the full update.
+   */
+  private patchDevices(devices: readonly DeviceFeatureLike[]): boolean {
+    const old = this.deviceFeatures;
+    if (!this.oneToOne || devices.length !== old.length || this.glyphs.props.data?.count !== this.devices.length) return false;
+    const changed: { i: number; e: CachedDevice }[] = [];
+    for (let i = 0; i < devices.length; i++) {
+      const f = devices[i]!;
+      if (f === old[i]) continue;
+      if (changed.length >= 8 || !f || typeof f !== 'object') return false;
+      let e = this.deviceCache.get(f);
+      if (!e) {
+        const r = readDevices([f], 'devices', false, i);
+        const d = r.devices[0] ?? null;
+        const pos = d ? positionDevices([d], this.frame, this.local) : null;
+        e = { device: d, problems: r.problems, enu: pos?.enu ?? new Float64Array(3), groundZ: pos?.groundEnuZ[0] ?? 0, local: pos?.local ?? new Float64Array(3), mounted: pos ? this.occlusion.mountedIn(pos.local[0]!, pos.local[1]!, pos.local[2]!) : -1 };
+        this.deviceCache.set(f, e);
+      }
+      const before = this.devices[i]!;
+      const d = e.device;
+      // same id and type, no problems, and not a type with a ground shape (wedges, circles are rebuilt by the full path)
+      if (!d || e.problems.length || d.id !== before.id || d.type !== before.type || d.type === 'cell5g' || d.type === 'weather') return false;
+      changed.push({ i, e });
+    }
+    this.deviceFeatures = devices;
+    if (changed.length === 0) return true;
+    const data = this.glyphs.props.data!;
+    const eye = Number.isFinite(this.lastTested[0]!) ? enuEyeToLocal(this.frame, this.local, this.eye[0]!, this.eye[1]!, this.eye[2]!) : null;
+    for (const { i, e } of changed) {
+      const d = e.device!;
+      this.devices[i] = d;
+      this.positions.enu.set(e.enu, 3 * i);
+      this.positions.local.set(e.local, 3 * i);
+      this.positions.groundEnuZ[i] = e.groundZ;
+      this.occlusion.setAnchor(i, e.local[0]!, e.local[1]!, e.local[2]!, e.mounted);
+      data.headingDeg[i] = d.headingDeg;
+      data.tiltDeg[i] = d.tiltDeg;
+      // its occlusion from where the eye is now (one segment), or untested until the next pass
+      if (eye) this.occlusion.testRange(eye[0]!, eye[1]!, eye[2]!, this.visibility, null, i, i + 1);
+      else this.visibility[i] = UNTESTED;
+      if (this.pass) this.pass.result[i] = this.visibility[i]!;
+    }
+    this.glyphs.patchGlyphs(changed.map((c) => c.i));
+    this.updateSelectionLayers();
+    this.requestRender();
+    return true;
   }
 
   /** Re-reads the proposals only. */

@@ -50,6 +50,27 @@ describe('GlyphOcclusion', () => {
     expect(out[3]).toBe(VISIBLE);
   });
 
+  it('setAnchor moves one anchor (a drag step) with the same answers as setting them all again', () => {
+    const occ = new GlyphOcclusion(index);
+    occ.setAnchors(anchors, 5);
+    const out = new Uint8Array(5);
+    occ.testRange(-200, 0, 30, out, null, 1, 2);
+    expect(out[1]).toBe(VISIBLE);
+    // anchor 1 dragged from in front of the tower to behind it
+    occ.setAnchor(1, 140, 5, 6, occ.mountedIn(140, 5, 6));
+    occ.testRange(-200, 0, 30, out, null, 1, 2);
+    expect(out[1]).toBe(HIDDEN);
+    const fresh = new GlyphOcclusion(index);
+    const moved = Float64Array.from(anchors);
+    moved.set([140, 5, 6], 3);
+    fresh.setAnchors(moved, 5);
+    const all = new Uint8Array(5), again = new Uint8Array(5);
+    fresh.test(-200, 0, 30, all);
+    occ.test(-200, 0, 30, again);
+    expect([...again]).toEqual([...all]);
+    expect(() => occ.setAnchor(5, 0, 0, 0, -1)).toThrow(RangeError);
+  });
+
   it('hides a glyph on the shed roof from an eye below the roof, shows it from above', () => {
     const occ = new GlyphOcclusion(index);
     occ.setAnchors(anchors, 5);

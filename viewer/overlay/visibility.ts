@@ -66,6 +66,15 @@ export class GlyphOcclusion {
     this.count = count;
   }
 
+  /** Moves anchor `i` (local frame) mounted in building `mounted` (or −1), leaving the others as they are. */
+  setAnchor(i: number, x: number, y: number, z: number, mounted: number): void {
+    if (i < 0 || i >= this.count) throw new RangeError(`GlyphOcclusion.setAnchor: anchor ${i} of ${this.count}`);
+    this.xyz[3 * i] = x;
+    this.xyz[3 * i + 1] = y;
+    this.xyz[3 * i + 2] = z;
+    this.skip[i] = mounted;
+  }
+
   /**
    * Tests every anchor (or those with `inView[i] !== 0`) from the eye (local frame) and writes
    * VISIBLE / HIDDEN / UNTESTED into `out`. Returns the number hidden. No allocation.

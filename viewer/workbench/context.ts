@@ -55,7 +55,9 @@ export type WorkbenchEvent =
   /** the vehicles changed ({@link WorkbenchContext.vehicles}) */
   | 'vehicles'
   /** a drag started, moved or ended ({@link WorkbenchContext.dragging}) */
-  | 'drag';
+  | 'drag'
+  /** a proposal (ghost) was picked in 3D, or the pick cleared ({@link WorkbenchContext.pickedProposal}) */
+  | 'proposal';
 
 /** What a click or a press at a window position hit, as a picker reports it. */
 export interface PickHit {
@@ -152,6 +154,14 @@ export interface WorkbenchContext {
   showProposals(features: readonly DeviceFeature[]): void;
   /** The proposals shown now. */
   proposals(): readonly DeviceFeature[];
+  /**
+   * A proposal ghost was clicked in 3D: `id` is the ghost's feature id (as given to
+   * {@link showProposals}; a sector of a 3-sector site is `<proposal>/<azimuth>`), null clears.
+   * Emits 'proposal'; the panel that showed the proposals selects it.
+   */
+  pickProposal(id: string | null): void;
+  /** The ghost id picked last (null: none, or the proposals changed since). */
+  pickedProposal(): string | null;
   /** Sets (or with null clears) the vehicles drawn in 3D. Emits 'vehicles'. */
   setVehicles(frame: VehicleFrame | null): void;
   vehicles(): VehicleFrame | null;

@@ -69,6 +69,10 @@ export interface WorkbenchHooks {
    * continuous rendering; reports the frame rate and what the session did meanwhile.
    */
   dragFps(id: string, seconds: number, radiusPx?: number): Promise<{ frames: number; seconds: number; fps: number; editBatches: number; results: number; visibleGroundUpdates: number; listeners: ListenerCost[] }>;
+  /** Sets the highlight target (ctx.highlight) and returns what the live layers draw for it. */
+  highlight(target: { areaIds?: string[]; intersectionIds?: string[]; deviceIds?: string[] }): { areaRings: number; intersections: number };
+  /** ECEF metres of a device's Cesium point (live-layers), or null. */
+  devicePoint(id: string): [number, number, number] | null;
   /** Main-thread time in the context's listeners by event and owner since the last reset (`reset` clears after reading). */
   listenerCosts(reset?: boolean): ListenerCost[];
   /** The visible ground drawn by the last drag (runs, cells seen, range, cell size, updates). */
@@ -179,6 +183,11 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras): 
     },
     visibleGround: () => interaction.visibleGround(),
     listenerCosts: (reset) => ctx.listenerCosts(reset),
+    highlight: (target) => {
+      ctx.highlight(target);
+      return layers.highlightDrawn();
+    },
+    devicePoint: (id) => layers.devicePoint(id),
   };
   return hooks;
 }

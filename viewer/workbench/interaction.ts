@@ -29,6 +29,7 @@ import { simulatedDevicesOf, type DeviceFeature } from '../../sim-core/cim/devic
 import { PrismIndex } from '../../sim-core/spatial/prism-index.ts';
 import { t } from '../i18n.ts';
 import { VISIBLE_GROUND_COLOR } from './colours.ts';
+import { ellipsoidalHeightM } from './heights.ts';
 import type { PickHit } from './context.ts';
 import type { LiveLayers } from './live-layers.ts';
 import type { Shell } from './shell.ts';
@@ -334,13 +335,14 @@ export function createInteraction(ctx: Workbench, shell: Shell, layers: LiveLaye
     const positions = new Float64Array(r.count * 12);
     const indices = new Uint32Array(r.count * 6);
     const half = r.cellM / 2;
+    const groundTopM = ellipsoidalHeightM(ctx.city.origin, 0.5);
     const p = new Cartesian3();
     for (let k = 0; k < r.count; k++) {
       const xs = [r.x0M[k]!, r.x1M[k]!, r.x1M[k]!, r.x0M[k]!];
       const ys = [r.yM[k]! - half, r.yM[k]! - half, r.yM[k]! + half, r.yM[k]! + half];
       for (let v = 0; v < 4; v++) {
         frame.toLngLat(xs[v]!, ys[v]!, scratchLngLat);
-        Cartesian3.fromDegrees(scratchLngLat[0]!, scratchLngLat[1]!, 0.5, undefined, p);
+        Cartesian3.fromDegrees(scratchLngLat[0]!, scratchLngLat[1]!, groundTopM, undefined, p);
         positions[k * 12 + v * 3] = p.x;
         positions[k * 12 + v * 3 + 1] = p.y;
         positions[k * 12 + v * 3 + 2] = p.z;
@@ -409,7 +411,13 @@ export function createInteraction(ctx: Workbench, shell: Shell, layers: LiveLaye
     }
     if (p.moved) return; // the 3D camera was moved
     if (current === 'select') {
-      ctx.select(p.hit && p.hit.kind !== 'proposal' ? p.hit.id : null);
+      if (p.hit?.kind === 'proposal') {
+        // a ghost: the proposal is picked (its panel selects it); no device is selected
+        ctx.select(null);
+        ctx.pickProposal(p.hit.id);
+        return;
+      }
+      ctx.select(p.hit ? p.hit.id : null);
       return;
     }
     const f = footingAt(p.x, p.y);

@@ -3,7 +3,9 @@
  * primitive with one geometry instance per polygon, recoloured per instance through
  * `getGeometryInstanceAttributes` when results change), important intersections marked by e-police
  * coverage, the devices as small pickable points (under the three.js glyphs; they make the workbench
- * usable without the overlay and let Cesium picking find a device), and highlighted areas outlined.
+ * usable without the overlay and let Cesium picking find a device), and the highlight target
+ * (`ctx.highlight`): areas outlined, intersections ringed. Everything stands on the city's ground, the
+ * ellipsoid at `origin.heightM` (heights.ts), as the overlay's glyphs do.
  */
 import {
   Cartesian3,
@@ -20,13 +22,28 @@ import {
   Primitive,
   type PointPrimitive,
 } from 'cesium';
+import type { CityOrigin } from '../../sim-core/cim/frame.ts';
 import type { DeviceFeature } from '../../sim-core/cim/device-features.ts';
 import type { Rgba } from '../palette.ts';
 import { AREA_STATE_COLORS, DEVICE_COLORS, INTERSECTION_COLORS, areaState } from './colours.ts';
+import { cityPointEcef, ellipsoidalHeightM } from './heights.ts';
 import type { Workbench } from './state.ts';
 
 const AREA_HEIGHT_M = 0.35;
 const INTERSECTION_HEIGHT_M = 1.5;
+/** Height of highlight outlines above the ground, m. */
+const OUTLINE_HEIGHT_M = 2;
+const HIGHLIGHT_CSS = '#ffd400';
+const ECEF = new Float64Array(3);
+const scratchPosition = new Cartesian3();
+
+/** Where a device's point is drawn: `heightM` above the city's ground (origin.heightM), as the overlay's glyph anchor. */
+export function devicePointPosition(origin: CityOrigin, f: DeviceFeature, out: Cartesian3 = new Cartesian3()): Cartesian3 {
+  const [lon, lat] = f.geometry.coordinates as [number, number];
+  const h = Number(f.properties.heightM ?? 0) || 0;
+  cityPointEcef(origin, lon, lat, h, ECEF);
+  return Cartesian3.fromElements(ECEF[0]!, ECEF[1]!, ECEF[2]!, out);
+}
 const color = (c: Rgba) => Color.fromBytes(c[0], c[1], c[2], c[3]);
 
 type Position = number[];
@@ -43,6 +60,10 @@ export interface LiveLayers {
   drawnAreaState(id: string): string | null;
   /** Device id of a Cesium pick result, or null. */
   deviceOfPick(picked: unknown): string | null;
+  /** What the highlight draws now: outlined area rings and ringed intersections. */
+  highlightDrawn(): { areaRings: number; intersections: number };
+  /** The position of a device's point (ECEF metres), or null. */
+  devicePoint(id: string): [number, number, number] | null;
   dispose(): void;
 }
 
@@ -50,6 +71,8 @@ export interface LiveLayers {
 export function createLiveLayers(ctx: Workbench): LiveLayers {
   const scene = ctx.scene.widget.scene;
   const features = ctx.scene.city.features;
+  const origin = ctx.city.origin;
+  const groundM = (aboveM: number) => ellipsoidalHeightM(origin, aboveM);
 
   // ---- key areas ----
   const instanceIds = new Map<string, string[]>();
@@ -66,14 +89,14 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
     inVideo.set(areaId, video);
     polygons.forEach((rings, k) => {
       if (!rings[0] || rings[0].length < 4) return;
-      const toCartesians = (ring: Position[]) => ring.slice(0, -1).map((q) => Cartesian3.fromDegrees(q[0]!, q[1]!));
+      const toCartesians = (ring: Position[]) => ring.slice(0, -1).map((q) => Cartesian3.fromDegrees(q[0]!, q[1]!, groundM(0)));
       const hierarchy = new PolygonHierarchy(toCartesians(rings[0]), rings.slice(1).map((h) => new PolygonHierarchy(toCartesians(h))));
       const id = polygons.length > 1 ? `${areaId}#${k}` : areaId;
       ids.push(id);
       instances.push(
         new GeometryInstance({
           id,
-          geometry: new PolygonGeometry({ polygonHierarchy: hierarchy, height: AREA_HEIGHT_M, vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT }),
+          geometry: new PolygonGeometry({ polygonHierarchy: hierarchy, height: groundM(AREA_HEIGHT_M), vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT }),
           attributes: { color: ColorGeometryInstanceAttribute.fromColor(color(video ? AREA_STATE_COLORS.uncovered : AREA_STATE_COLORS.outside)) },
         }),
       );
@@ -128,7 +151,7 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
       if (!p) {
         const q = nodePositions.get(x.nodeId);
         if (!q) continue;
-        p = ixPoints.add({ position: Cartesian3.fromDegrees(q[0]!, q[1]!, INTERSECTION_HEIGHT_M), pixelSize: 7, outlineColor: Color.WHITE, outlineWidth: 1, scaleByDistance: new NearFarScalar(300, 1.4, 6000, 0.6) });
+        p = ixPoints.add({ position: Cartesian3.fromDegrees(q[0]!, q[1]!, groundM(INTERSECTION_HEIGHT_M)), pixelSize: 7, outlineColor: Color.WHITE, outlineWidth: 1, scaleByDistance: new NearFarScalar(300, 1.4, 6000, 0.6) });
         ixById.set(x.nodeId, p);
       }
       const state = x.covered ? 'covered' : x.coveredApproaches > 0 ? 'partly' : 'uncovered';
@@ -137,66 +160,105 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
   };
 
   // ---- device points ----
+  // Features are replaced, never mutated, by a change (state.ts): an entry whose feature is the same
+  // object is up to date, so a drag step touches only the dragged device's point.
   const devPoints = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
-  const devById = new Map<string, { point: PointPrimitive; lon: number; lat: number; h: number; type: string }>();
-  const syncDevices = () => {
-    const seen = new Set<string>();
+  const devById = new Map<string, { point: PointPrimitive; feature: DeviceFeature; type: string; mark: number }>();
+  let mark = 0;
+  let selectedShown: string | null = null;
+  const styleSelected = (id: string | null, on: boolean) => {
+    const e = id === null ? undefined : devById.get(id);
+    if (!e) return;
+    e.point.pixelSize = on ? 12 : 6;
+    e.point.outlineColor = on ? Color.YELLOW : Color.WHITE;
+    e.point.outlineWidth = on ? 3 : 1;
+  };
+  const syncSelection = () => {
     const selected = ctx.selection();
+    if (selected === selectedShown) return;
+    styleSelected(selectedShown, false);
+    styleSelected(selected, true);
+    selectedShown = selected;
+    ctx.requestRender();
+  };
+  const syncDevices = () => {
+    mark++;
+    let changed = false;
     for (const f of ctx.devices()) {
-      seen.add(f.id);
-      const [lon, lat] = f.geometry.coordinates as [number, number];
-      const h = Number(f.properties.heightM ?? 0) || 0;
-      const type = String(f.properties.deviceType ?? '');
       const known = devById.get(f.id);
+      if (known && known.feature === f) {
+        known.mark = mark;
+        continue;
+      }
+      changed = true;
+      const type = String(f.properties.deviceType ?? '');
       if (!known) {
-        const point = devPoints.add({ position: Cartesian3.fromDegrees(lon, lat, h), pixelSize: 6, color: color(DEVICE_COLORS[type] ?? DEVICE_COLORS.pole!), outlineColor: Color.WHITE, outlineWidth: 1, id: { kind: 'wb-device', id: f.id } satisfies DevicePickId });
-        devById.set(f.id, { point, lon, lat, h, type });
+        const point = devPoints.add({ position: devicePointPosition(origin, f), pixelSize: 6, color: color(DEVICE_COLORS[type] ?? DEVICE_COLORS.pole!), outlineColor: Color.WHITE, outlineWidth: 1, id: { kind: 'wb-device', id: f.id } satisfies DevicePickId });
+        devById.set(f.id, { point, feature: f, type, mark });
       } else {
-        if (known.lon !== lon || known.lat !== lat || known.h !== h) {
-          known.point.position = Cartesian3.fromDegrees(lon, lat, h);
-          known.lon = lon;
-          known.lat = lat;
-          known.h = h;
-        }
+        // (a scratch, not the point's own position: the setter compares with it before copying)
+        known.point.position = devicePointPosition(origin, f, scratchPosition);
         if (known.type !== type) {
           known.point.color = color(DEVICE_COLORS[type] ?? DEVICE_COLORS.pole!);
           known.type = type;
         }
+        known.feature = f;
+        known.mark = mark;
       }
-      const entry = devById.get(f.id)!;
-      const isSel = f.id === selected;
-      entry.point.pixelSize = isSel ? 12 : 6;
-      entry.point.outlineColor = isSel ? Color.YELLOW : Color.WHITE;
-      entry.point.outlineWidth = isSel ? 3 : 1;
     }
     for (const [id, e] of devById) {
-      if (seen.has(id)) continue;
+      if (e.mark === mark) continue;
       devPoints.remove(e.point);
       devById.delete(id);
+      if (selectedShown === id) selectedShown = null;
+      changed = true;
     }
-    ctx.requestRender();
+    // a new point for the selected id (removed and added back) gets its style again
+    if (selectedShown !== null) styleSelected(selectedShown, true);
+    syncSelection();
+    if (changed) ctx.requestRender();
   };
   syncDevices();
 
-  // ---- highlighted areas: outlines ----
+  // ---- the highlight target: areas outlined, intersections ringed ----
+  // One polyline collection and one point collection, rebuilt when the target changes. Each polyline
+  // has its own material: Cesium destroys a removed polyline's material, so a shared one would stop
+  // drawing after the first rebuild.
   const outlines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
-  const outlineMaterial = Material.fromType('Color', { color: Color.fromCssColorString('#ffd400') });
+  const rings = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
+  const highlightColor = Color.fromCssColorString(HIGHLIGHT_CSS);
+  const drawn3d = { areaRings: 0, intersections: 0 };
   const drawHighlight = () => {
     outlines.removeAll();
-    const wanted = new Set(ctx.highlighted().areaIds ?? []);
-    if (wanted.size === 0) return ctx.requestRender();
-    for (const f of features) {
-      if (f.properties?.layer !== 'key-area' || !wanted.has(String(f.id)) || !f.geometry) continue;
-      const g = f.geometry;
-      const polygons = g.type === 'Polygon' ? [g.coordinates as Position[][]] : g.type === 'MultiPolygon' ? (g.coordinates as Position[][][]) : [];
-      for (const rings of polygons) {
-        const ring = rings[0];
-        if (!ring) continue;
-        outlines.add({ positions: ring.map((q) => Cartesian3.fromDegrees(q[0]!, q[1]!, 2)), width: 4, material: outlineMaterial });
+    rings.removeAll();
+    drawn3d.areaRings = 0;
+    drawn3d.intersections = 0;
+    const target = ctx.highlighted();
+    const areas = new Set(target.areaIds ?? []);
+    const nodes = new Set(target.intersectionIds ?? []);
+    if (areas.size) {
+      for (const f of features) {
+        if (f.properties?.layer !== 'key-area' || !areas.has(String(f.id)) || !f.geometry) continue;
+        const g = f.geometry;
+        const polygons = g.type === 'Polygon' ? [g.coordinates as Position[][]] : g.type === 'MultiPolygon' ? (g.coordinates as Position[][][]) : [];
+        for (const polygon of polygons) {
+          const ring = polygon[0];
+          if (!ring) continue;
+          outlines.add({ positions: ring.map((q) => Cartesian3.fromDegrees(q[0]!, q[1]!, groundM(OUTLINE_HEIGHT_M))), width: 4, material: Material.fromType('Color', { color: highlightColor }) });
+          drawn3d.areaRings++;
+        }
       }
+    }
+    for (const id of nodes) {
+      const q = nodePositions.get(id);
+      if (!q) continue;
+      // a ring around the intersection's own point, and a translucent disc that stands out from afar
+      rings.add({ position: Cartesian3.fromDegrees(q[0]!, q[1]!, groundM(INTERSECTION_HEIGHT_M)), pixelSize: 22, color: highlightColor.withAlpha(0.25), outlineColor: highlightColor, outlineWidth: 3, scaleByDistance: new NearFarScalar(300, 1.4, 6000, 0.6) });
+      drawn3d.intersections++;
     }
     ctx.requestRender();
   };
+  drawHighlight();
 
   const off = [
     ctx.on('results', () => {
@@ -205,7 +267,7 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
       ctx.requestRender();
     }),
     ctx.on('devices', syncDevices),
-    ctx.on('selection', syncDevices),
+    ctx.on('selection', syncSelection),
     ctx.on('highlight', drawHighlight),
   ];
   recolourIntersections();
@@ -215,6 +277,11 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
 
   return {
     drawnAreaState: (id) => drawn.get(id) ?? null,
+    highlightDrawn: () => ({ ...drawn3d }),
+    devicePoint(id) {
+      const p = devById.get(id)?.point.position;
+      return p ? [p.x, p.y, p.z] : null;
+    },
     deviceOfPick(picked) {
       const id = (picked as { id?: unknown } | undefined)?.id as DevicePickId | undefined;
       return id && typeof id === 'object' && id.kind === 'wb-device' && ctx.device(id.id) ? id.id : null;
@@ -226,6 +293,7 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
       scene.primitives.remove(ixPoints);
       scene.primitives.remove(devPoints);
       scene.primitives.remove(outlines);
+      scene.primitives.remove(rings);
       if (ctx.scene.layers.keyAreas) ctx.scene.layers.keyAreas.show = true;
     },
   };

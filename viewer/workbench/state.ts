@@ -130,6 +130,7 @@ export class Workbench implements WorkbenchContext {
   private readonly costs = new Map<string, ListenerCost>();
   private highlightTarget: HighlightTarget = {};
   private proposed: readonly DeviceFeature[] = [];
+  private picked: string | null = null;
   private vehicleFrame: VehicleFrame | null = null;
   private drag: { id: string; mode: 'move' | 'heading' | 'tilt' } | null = null;
   readonly pickers: Picker[] = [];
@@ -391,7 +392,16 @@ export class Workbench implements WorkbenchContext {
   }
   showProposals(features: readonly DeviceFeature[]): void {
     this.proposed = features.map(cloneFeature);
+    if (this.picked !== null && !this.proposed.some((f) => f.id === this.picked)) this.picked = null;
     this.emit('proposals');
+  }
+  pickProposal(id: string | null): void {
+    if (id !== null && !this.proposed.some((f) => f.id === id)) id = null;
+    this.picked = id;
+    this.emit('proposal');
+  }
+  pickedProposal(): string | null {
+    return this.picked;
   }
   proposals(): readonly DeviceFeature[] {
     return this.proposed;

@@ -208,6 +208,28 @@ export class GlyphLayer extends OverlayLayer<GlyphLayerProps> {
     this.buildStems();
   }
 
+  /**
+   * Glyphs `indices` moved or turned: their entries of `data` were changed in place (same ids, types,
+   * ghost flags and order). Rewrites their rotations and the stems; restyles only when one of them
+   * changed style (its visibility). Costs O(changed) plus the stems, not a restyle of every glyph.
+   */
+  patchGlyphs(indices: readonly number[]): void {
+    const p = this.props;
+    const data = p.data;
+    if (!data || !this.context) return;
+    let restyle = false;
+    for (const i of indices) {
+      if (i < 0 || i >= data.count) throw new RangeError(`GlyphLayer.patchGlyphs: glyph ${i} of ${data.count}`);
+      writeRotation(this.rotation, 9 * i, data.headingDeg[i]!, data.tiltDeg[i]!, DEVICE_TYPES[data.typeCode[i]!]!);
+      const hidden = p.visibility !== null && p.visibility[i] === HIDDEN;
+      const style = hidden ? (p.hiddenStyle === 'hide' ? 255 : 2) : data.ghost[i] ? 1 : 0;
+      if (style !== this.styleOf[i]) restyle = true;
+    }
+    if (restyle) this.update({ dataChanged: false, propsChanged: true, viewportChanged: false, somethingChanged: true }, p);
+    else this.buildStems();
+    this.context.requestRender();
+  }
+
   /** Replaces a bucket's mesh by one with room for `need` instances. */
   private grow(t: number, s: number, need: number): void {
     const b = this.buckets[t]![s]!;
