@@ -41,6 +41,8 @@ export interface PanelsHooks {
     drawn(): Promise<{ nx: number; ny: number; active: number; holes: number; computeMs: number; jobs: number } | { error: string }>;
     /** Lon/lat rectangle of the image, degrees. */
     rectangle(): { west: number; south: number; east: number; north: number } | null;
+    /** The drawn raster's sample under a lon/lat point (null outside it or before the first raster). */
+    sampleAt(lonDeg: number, latDeg: number): { active: boolean; hole: boolean; dbm: number | null } | null;
   };
   blindspots?: {
     setVisible(visible: boolean): void;

@@ -22,22 +22,27 @@ import { t } from '../i18n.ts';
 import type { Disposable, WorkbenchContext } from '../workbench/context.ts';
 import { el, fmt } from './dom.ts';
 import { panelsHooks } from './hooks.ts';
-import { HOLE_CSS, legendStops, rasterStats, rasterToRgba, type RasterStats } from './ramp.ts';
-import { gridRectangleDeg, healthyCells, rsrpCellM } from './rsrp-model.ts';
+import { HOLE_CSS, isHole, legendStops, rasterStats, rasterToRgba, type RasterStats } from './ramp.ts';
+import { gridIndexAt, gridRectangleDeg, healthyCells, rsrpCellM } from './rsrp-model.ts';
 import { poolCityKey } from './shared.ts';
 
 /** Height of the raster above the ellipsoid, m (over the ground plate, key areas and roads). */
 const RASTER_HEIGHT_M = 1.0;
+/** Triangle size of the raster's rectangle, radians (see `draw`). */
+const RASTER_GRANULARITY_RAD = 0.0003;
 /** Wait after the last 5G change before recomputing, ms. */
 const DEBOUNCE_MS = 500;
 
-/** Resolves after a frame in which the scene's primitive is ready and the globe's tiles are loaded. */
+/**
+ * Resolves after the third frame in which the primitive is ready (its material's texture is made in the
+ * first) and the globe's tiles are loaded.
+ */
 function whenRendered(scene: Scene, primitive: Primitive): Promise<void> {
   return new Promise((resolve) => {
     let frames = 0;
     const off = scene.postRender.addEventListener(() => {
-      frames++;
-      if ((primitive as unknown as { ready: boolean }).ready && scene.globe.tilesLoaded && frames >= 2) {
+      if ((primitive as unknown as { ready: boolean }).ready && scene.globe.tilesLoaded) frames++;
+      if (frames >= 3) {
         off();
         resolve();
       } else scene.requestRender();
@@ -65,6 +70,7 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
   let jobs = 0;
   let computeMs = 0;
   let grid: Nr5gRaster['grid'] | null = null;
+  let raster: Nr5gRaster | null = null;
   let waiters: ((d: Drawn) => void)[] = [];
   let disposed = false;
 
@@ -104,21 +110,30 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
     w.forEach((f) => f(d));
   };
 
-  const draw = (raster: Nr5gRaster) => {
-    const { nx, ny } = raster.grid;
+  const draw = (r: Nr5gRaster) => {
+    const { nx, ny } = r.grid;
     const canvas = document.createElement('canvas');
     canvas.width = nx;
     canvas.height = ny;
     const g2 = canvas.getContext('2d');
     if (!g2) throw new Error('no 2D canvas context for the RSRP image');
     const img = g2.createImageData(nx, ny);
-    rasterToRgba(raster, threshold, img.data);
+    rasterToRgba(r, threshold, img.data);
     g2.putImageData(img, 0, 0);
-    rect = gridRectangleDeg(ctx.city, raster.grid);
-    const material = Material.fromType('Image', { image: canvas.toDataURL('image/png'), repeat: new Cartesian2(1, 1) });
+    rect = gridRectangleDeg(ctx.city, r.grid);
+    // The canvas itself (not a data URL): Cesium makes the texture at the next frame instead of loading an
+    // image asynchronously, which in request-render mode would not ask for a frame when it arrives.
+    const material = Material.fromType('Image', { image: canvas, repeat: new Cartesian2(1, 1) });
     const next = new Primitive({
       geometryInstances: new GeometryInstance({
-        geometry: new RectangleGeometry({ rectangle: Rectangle.fromDegrees(rect.west, rect.south, rect.east, rect.north), height: RASTER_HEIGHT_M, vertexFormat: EllipsoidSurfaceAppearance.VERTEX_FORMAT }),
+        geometry: new RectangleGeometry({
+          rectangle: Rectangle.fromDegrees(rect.west, rect.south, rect.east, rect.north),
+          height: RASTER_HEIGHT_M,
+          // Cesium's default (1°) makes two triangles whose chord sags metres under the ellipsoid in the
+          // middle of a 15 km raster, below the city's ground plate; 0.0003 rad (~2 km) sags < 0.1 m.
+          granularity: RASTER_GRANULARITY_RAD,
+          vertexFormat: EllipsoidSurfaceAppearance.VERTEX_FORMAT,
+        }),
       }),
       appearance: new EllipsoidSurfaceAppearance({ material, aboveGround: true, translucent: true }),
       asynchronous: false,
@@ -128,8 +143,9 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
     primitive = next;
     primitive.show = visible;
     scene.primitives.add(primitive);
-    stats = rasterStats(raster, threshold);
-    grid = raster.grid;
+    stats = rasterStats(r, threshold);
+    grid = r.grid;
+    raster = r;
   };
 
   const compute = async () => {
@@ -162,7 +178,7 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
     const t0 = performance.now();
     try {
       const cityKey = await poolCityKey(ctx);
-      const raster = await ctx.pool.run('nr5g-raster', cityKey, { cellM, cells }, {
+      const result = await ctx.pool.run('nr5g-raster', cityKey, { cellM, cells }, {
         signal: ctl.signal,
         onProgress: (p) => {
           if (running !== me) return;
@@ -173,13 +189,13 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
       if (running !== me || disposed) return;
       jobs++;
       computeMs = performance.now() - t0;
-      draw(raster);
+      draw(result);
       drawnKey = key;
       running = null;
       renderLegend();
       ctx.requestRender();
       await whenRendered(scene, primitive!);
-      settle({ nx: raster.grid.nx, ny: raster.grid.ny, active: stats!.active, holes: stats!.holes, computeMs, jobs });
+      settle({ nx: result.grid.nx, ny: result.grid.ny, active: stats!.active, holes: stats!.holes, computeMs, jobs });
     } catch (e) {
       if (running !== me) return; // replaced by a newer job
       running = null;
@@ -222,6 +238,13 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
         if (!running && !timer) void compute();
       }),
     rectangle: () => rect,
+    sampleAt: (lonDeg, latDeg) => {
+      if (!raster) return null;
+      const i = gridIndexAt(ctx.city, raster.grid, lonDeg, latDeg);
+      if (i < 0) return null;
+      const dbm = raster.rsrpDbm[i]!;
+      return { active: raster.active[i] === 1, hole: raster.active[i] === 1 && isHole(dbm, threshold), dbm: Number.isNaN(dbm) ? null : dbm };
+    },
   };
 
   return {

@@ -4,7 +4,7 @@ import { generateDefaultCity } from '../../sim-core/cim/demo/index.ts';
 import { LocalFrame } from '../../sim-core/cim/frame.ts';
 import type { City } from '../../sim-core/cim/types.ts';
 import { cellSpecsFromCity } from '../../sim-core/coverage/cellular/cells.ts';
-import { gridRectangleDeg, healthyCells, RSRP_MAX_SAMPLES, RSRP_MIN_CELL_M, rsrpCellM } from './rsrp-model.ts';
+import { gridIndexAt, gridRectangleDeg, healthyCells, RSRP_MAX_SAMPLES, RSRP_MIN_CELL_M, rsrpCellM } from './rsrp-model.ts';
 
 let city: City;
 beforeAll(() => {
@@ -57,5 +57,22 @@ describe('RSRP layer model', () => {
     expect(r.east).toBeCloseTo(ne[0]!, 6);
     expect(r.north).toBeCloseTo(ne[1]!, 6);
     expect(r.east).toBeGreaterThan(r.west);
+  });
+});
+
+describe('grid lookup', () => {
+  it('finds the cell under a point, row 0 at the south', () => {
+    const g = { originXM: -500, originYM: -300, cellM: 10, nx: 100, ny: 60 };
+    const f = new LocalFrame(city.origin);
+    const at = (x: number, y: number) => {
+      const p = f.toLngLat(x, y);
+      return gridIndexAt(city, g, p[0]!, p[1]!);
+    };
+    expect(at(-495, -295)).toBe(0);
+    expect(at(-485, -295)).toBe(1);
+    expect(at(-495, -285)).toBe(100);
+    expect(at(495, 295)).toBe(59 * 100 + 99);
+    expect(at(-505, 0)).toBe(-1);
+    expect(at(0, 305)).toBe(-1);
   });
 });

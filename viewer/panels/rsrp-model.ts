@@ -62,3 +62,11 @@ export function gridRectangleDeg(city: City, g: GridSpec): { west: number; south
   return { west, south, east, north };
 }
 
+
+/** The sample of a grid (row · nx + col, row 0 south) under a lon/lat point, or −1 outside the grid. */
+export function gridIndexAt(city: City, g: GridSpec, lonDeg: number, latDeg: number): number {
+  const p = new LocalFrame(city.origin).toLocal(lonDeg, latDeg);
+  const col = Math.floor((p[0]! - g.originXM) / g.cellM);
+  const row = Math.floor((p[1]! - g.originYM) / g.cellM);
+  return col < 0 || row < 0 || col >= g.nx || row >= g.ny ? -1 : row * g.nx + col;
+}
