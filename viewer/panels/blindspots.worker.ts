@@ -3,9 +3,10 @@
 import { expose, transfer } from 'comlink';
 import { unpackCity } from '../../sim-core/cim/transfer.ts';
 import type { DeviceFeature } from '../../sim-core/cim/device-features.ts';
+import { ellipsoidalHeightM } from '../workbench/heights.ts';
 import { BlindSpotEngine, squareMesh, type BlindSpotKind } from './blindspots-engine.ts';
 
-/** Height of the squares above the ellipsoid, m (over the ground plate, key areas, roads and the RSRP raster). */
+/** Height of the squares above the city's ground, m (over the ground plate, key areas, roads and the RSRP raster). */
 const SQUARE_HEIGHT_M = 1.4;
 
 let engine: BlindSpotEngine | null = null;
@@ -34,7 +35,7 @@ const api = {
     const t0 = performance.now();
     const edits = engine.setDevices(devices);
     const p = engine.points(kind);
-    const mesh = squareMesh(engine.city, p, SQUARE_HEIGHT_M);
+    const mesh = squareMesh(engine.city, p, ellipsoidalHeightM(engine.city.origin, SQUARE_HEIGHT_M));
     const answer: BlindSpotAnswer = { kind, count: p.count, approaches: p.approaches ?? null, cellM: p.cellM, squares: mesh.squares, positionsM: mesh.positionsM, indices: mesh.indices, edits, computeMs: performance.now() - t0 };
     return transfer(answer, [mesh.positionsM.buffer, mesh.indices.buffer] as ArrayBuffer[]);
   },

@@ -20,13 +20,14 @@ import { DEFAULT_NR5G_AREA_OPTIONS } from '../../sim-core/coverage/cellular/key-
 import type { Nr5gRaster } from '../../sim-core/session/jobs.ts';
 import { t } from '../i18n.ts';
 import type { Disposable, WorkbenchContext } from '../workbench/context.ts';
+import { ellipsoidalHeightM } from '../workbench/heights.ts';
 import { el, fmt } from './dom.ts';
 import { panelsHooks } from './hooks.ts';
 import { HOLE_CSS, isHole, legendStops, rasterStats, rasterToRgba, type RasterStats } from './ramp.ts';
 import { gridIndexAt, gridRectangleDeg, healthyCells, rsrpCellM } from './rsrp-model.ts';
 import { poolCityKey } from './shared.ts';
 
-/** Height of the raster above the ellipsoid, m (over the ground plate, key areas and roads). */
+/** Height of the raster above the city's ground, m (over the ground plate, key areas and roads). */
 const RASTER_HEIGHT_M = 1.0;
 /** Triangle size of the raster's rectangle, radians (see `draw`). */
 const RASTER_GRANULARITY_RAD = 0.0003;
@@ -128,7 +129,7 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
       geometryInstances: new GeometryInstance({
         geometry: new RectangleGeometry({
           rectangle: Rectangle.fromDegrees(rect.west, rect.south, rect.east, rect.north),
-          height: RASTER_HEIGHT_M,
+          height: ellipsoidalHeightM(ctx.city.origin, RASTER_HEIGHT_M),
           // Cesium's default (1°) makes two triangles whose chord sags metres under the ellipsoid in the
           // middle of a 15 km raster, below the city's ground plate; 0.0003 rad (~2 km) sags < 0.1 m.
           granularity: RASTER_GRANULARITY_RAD,
