@@ -25,11 +25,22 @@ export function table(caption: string, headers: string[], className = 'pn-table'
 }
 
 /** A number in the interface language with at most `max` (and at least `min`) fraction digits. */
+/** Number formats by language and digits: building an Intl.NumberFormat costs far more than using one (a table re-render used to build hundreds). */
+const FORMATS = new Map<string, Intl.NumberFormat>();
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = FORMATS.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(currentLanguage(), options);
+    FORMATS.set(key, f);
+  }
+  return f;
+}
+
 export function fmt(x: number, max = 1, min = 0): string {
-  return new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: max, minimumFractionDigits: min }).format(x);
+  return numberFormat(`${currentLanguage()}|${max}|${min}`, { maximumFractionDigits: max, minimumFractionDigits: min }).format(x);
 }
 
 /** A signed number (+1.5, −2). */
 export function fmtSigned(x: number, max = 1): string {
-  return new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: max, signDisplay: 'exceptZero' }).format(x);
+  return numberFormat(`${currentLanguage()}|s${max}`, { maximumFractionDigits: max, signDisplay: 'exceptZero' }).format(x);
 }

@@ -196,14 +196,24 @@ export function mountIndicatorPanel(ctx: WorkbenchContext, tab: HTMLElement): Di
 
   // Coalesce bursts (a drag sends many results) into one render per frame.
   let scheduled = false;
+  // While a device is dragged, results arrive every frame: the table is rebuilt at most every
+  // DRAG_RENDER_MS then (still live, but not a 43-row rebuild per frame), and at once otherwise.
+  const DRAG_RENDER_MS = 250;
+  let lastRenderMs = -Infinity;
   const schedule = () => {
     if (scheduled || disposed) return;
     scheduled = true;
-    requestAnimationFrame(() => {
-      scheduled = false;
-      rebuild();
-      render();
-    });
+    const wait = ctx.dragging() ? Math.max(0, lastRenderMs + DRAG_RENDER_MS - performance.now()) : 0;
+    const run = () =>
+      requestAnimationFrame(() => {
+        scheduled = false;
+        if (disposed) return;
+        lastRenderMs = performance.now();
+        rebuild();
+        render();
+      });
+    if (wait > 0) setTimeout(run, wait);
+    else run();
   };
   let devicesTimer: ReturnType<typeof setTimeout> | null = null;
   const onDevices = () => {
