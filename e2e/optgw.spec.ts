@@ -11,21 +11,7 @@ import type { GreenwaveState, OptimiserState } from '../viewer/optimiser/hooks.t
 // (type-only: brings window.__cimtwin.overlay into the types)
 import type { OverlayHooks } from '../viewer/overlay/hooks.ts';
 import type { WorkbenchHooks } from '../viewer/workbench/hooks.ts';
-import { loginAsAdmin } from './support.ts';
-
-const origin = `http://127.0.0.1:${process.env.CIMTWIN_E2E_PORT}`;
-// loginAsAdmin posts to a relative URL.
-test.use({ baseURL: origin });
-
-async function openWorkbench(page: Page, query = ''): Promise<string[]> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/workbench.html${query}`);
-  await page.waitForFunction(() => window.__cimtwin?.workbench?.ready === true || !!window.__cimtwin?.error, undefined, { timeout: 170_000 });
-  const error = await page.evaluate(() => window.__cimtwin.error ?? null);
-  expect(error, `page error: ${error}`).toBeNull();
-  return errors;
-}
+import { E2E_ORIGIN as origin, loginAsAdmin, openWorkbench } from './support.ts';
 
 const videoPct = (page: Page) => page.evaluate(() => (window.__cimtwin.workbench as WorkbenchHooks).summary().videoCoveragePct);
 const optimiser = (page: Page) => page.evaluate(() => window.__cimtwin.optgw!.optimiser!()) as Promise<OptimiserState>;

@@ -9,19 +9,9 @@ import { expect, test, type Page } from '@playwright/test';
 // (type-only: they bring `window.__cimtwin.workbench` and `.panels` into the types)
 import type { PanelsHooks } from '../viewer/panels/hooks.ts';
 import type { WorkbenchHooks } from '../viewer/workbench/hooks.ts';
-import { E2E_ADMIN_PASSWORD } from './support.ts';
+import { E2E_ADMIN_PASSWORD, E2E_ORIGIN as origin, openWorkbench } from './support.ts';
 
-const origin = `http://127.0.0.1:${process.env.CIMTWIN_E2E_PORT}`;
 
-async function openWorkbench(page: Page, query = ''): Promise<void> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/workbench.html${query}`);
-  await page.waitForFunction(() => window.__cimtwin?.workbench?.ready === true || !!window.__cimtwin?.error, undefined, { timeout: 170_000 });
-  const error = await page.evaluate(() => window.__cimtwin.error ?? null);
-  expect(error, `page error: ${error}`).toBeNull();
-  expect(errors).toEqual([]);
-}
 
 /** Share of pixels (0–1) that differ by more than `tol` in some channel between two PNG screenshots, decoded in the page. */
 async function changedShare(page: Page, a: Buffer, b: Buffer, skipSelector: string | null = null, tol = 24): Promise<number> {

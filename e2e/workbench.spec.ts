@@ -16,23 +16,12 @@ import { LocalFrame } from '../sim-core/cim/frame.ts';
 import type { City } from '../sim-core/cim/types.ts';
 import type { CameraSpec } from '../sim-core/coverage/camera.ts';
 import { CoverageSession } from '../sim-core/coverage/session.ts';
-import { E2E_ADMIN_PASSWORD } from './support.ts';
+import { E2E_ADMIN_PASSWORD, E2E_ORIGIN as origin, openWorkbench } from './support.ts';
 // (type-only: it also brings `window.__cimtwin.workbench` into the types)
 import type { WorkbenchHooks } from '../viewer/workbench/hooks.ts';
 
 type Hooks = WorkbenchHooks;
-const origin = `http://127.0.0.1:${process.env.CIMTWIN_E2E_PORT}`;
 
-async function openWorkbench(page: Page, query = ''): Promise<string[]> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/workbench.html${query}`);
-  await page.waitForFunction(() => window.__cimtwin?.workbench?.ready === true || !!window.__cimtwin?.error, undefined, { timeout: 170_000 });
-  const error = await page.evaluate(() => window.__cimtwin.error ?? null);
-  expect(error, `page error: ${error}`).toBeNull();
-  expect(errors).toEqual([]);
-  return errors;
-}
 
 const wb = <T>(page: Page, fn: (h: Hooks) => T | Promise<T>): Promise<T> =>
   page.evaluate(`(${fn.toString()})(window.__cimtwin.workbench)`) as Promise<T>;

@@ -19,25 +19,13 @@ import { HEIGHT_CLASSES, buildingStyle, enablePicking, loadBuildingsTileset, ren
 import './hooks.ts';
 import { createWidget, fetchCity, flyToCity, nextPaint, whenDrawn, whenTilesLoaded } from './scene/city-scene.ts';
 import { initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from './i18n.ts';
+import { setStatus } from './scene/status.ts';
 
 window.__cimtwin = { ready: false, buildingCount: 0, timings: {} };
 const hooks = window.__cimtwin;
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-function setStatus(key: string | null, options?: Record<string, unknown>, isError = false): void {
-  const status = byId('status');
-  if (key === null) {
-    delete status.dataset.i18n;
-    status.textContent = '';
-  } else {
-    status.textContent = t(key, options);
-    // Remember the key so a language switch re-translates it (options only for plain keys).
-    if (options) delete status.dataset.i18n;
-    else status.dataset.i18n = key;
-  }
-  status.classList.toggle('error', isError);
-}
 
 function swatch(rgba: Rgba, line = false): HTMLElement {
   const el = document.createElement('span');

@@ -24,24 +24,13 @@ import { createLiveLayers } from './live-layers.ts';
 import { createAuth } from './auth.ts';
 import { setScenarioInUrl } from './mounts/scenarios.ts';
 import { createShell, type Shell } from './shell.ts';
+import { setStatus } from '../scene/status.ts';
 
 window.__cimtwin = { ready: false, buildingCount: 0, timings: {} };
 const hooks = window.__cimtwin;
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-function setStatus(key: string | null, options?: Record<string, unknown>, isError = false): void {
-  const status = byId('status');
-  if (key === null) {
-    delete status.dataset.i18n;
-    status.textContent = '';
-  } else {
-    status.textContent = t(key, options);
-    if (options) delete status.dataset.i18n;
-    else status.dataset.i18n = key;
-  }
-  status.classList.toggle('error', isError);
-}
 
 /** The mounts found beside this file, in order. */
 export function findMounts(): WorkbenchMount[] {
