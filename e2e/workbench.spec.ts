@@ -445,6 +445,17 @@ test('highlight: intersections ringed and areas outlined in 3D, cleared by an em
   const nodeFeature = (cityFile.features as { id: string; geometry: { type: string; coordinates: number[] }; properties: { layer?: string } }[]).find((f) => String(f.id) === node)!;
   const [lon, lat] = nodeFeature.geometry.coordinates as [number, number];
   const area = r.video.areas[0]!.id;
+  // Important intersections (scored) and the others (支路路口 …) are both drawn, apart; scopes are outlined.
+  type CityFeature = { properties: { layer?: string; from?: string; to?: string } };
+  const links = new Map<string, number>();
+  for (const f of cityFile.features as CityFeature[]) if (f.properties.layer === 'road-link') for (const e of [f.properties.from, f.properties.to]) links.set(String(e), (links.get(String(e)) ?? 0) + 1);
+  const crossings = [...links.values()].filter((n) => n >= 3).length;
+  const ground = await page.evaluate(() => window.__cimtwin.workbench!.groundDrawn());
+  const drawnIx = { other: ground.otherIntersections, scopes: ground.scopeOutlines };
+  const importantCrossings = r.video.intersections.filter((x) => (links.get(x.nodeId) ?? 0) >= 3).length;
+  expect(drawnIx.other).toBe(crossings - importantCrossings);
+  expect(drawnIx.other).toBeGreaterThan(0);
+  expect(drawnIx.scopes).toBeGreaterThan(0);
   await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.lookAt(lon, lat, 220, -90), { lon, lat });
   const at = (await page.evaluate(({ lon, lat }) => window.__cimtwin.workbench!.screenOf(lon, lat, 1.5), { lon, lat }))!;
   const clip = { x: Math.round(at.x - 30), y: Math.round(at.y - 30), width: 60, height: 60 };

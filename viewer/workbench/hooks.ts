@@ -73,6 +73,8 @@ export interface WorkbenchHooks {
   highlight(target: { areaIds?: string[]; intersectionIds?: string[]; deviceIds?: string[] }): { areaRings: number; intersections: number };
   /** ECEF metres of a device's Cesium point (live-layers), or null. */
   devicePoint(id: string): [number, number, number] | null;
+  /** What the ground layers draw besides the areas: the other intersections (not important) and scope outlines. */
+  groundDrawn(): { otherIntersections: number; scopeOutlines: number };
   /** Main-thread time in the context's listeners by event and owner since the last reset (`reset` clears after reading). */
   listenerCosts(reset?: boolean): ListenerCost[];
   /** The visible ground drawn by the last drag (runs, cells seen, range, cell size, updates). */
@@ -188,6 +190,7 @@ export function installHooks(ctx: Workbench, shell: Shell, extras: HookExtras): 
       return layers.highlightDrawn();
     },
     devicePoint: (id) => layers.devicePoint(id),
+    groundDrawn: () => ({ otherIntersections: layers.otherIntersections(), scopeOutlines: layers.scopeOutlines() }),
   };
   return hooks;
 }

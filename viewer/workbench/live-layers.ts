@@ -34,6 +34,10 @@ const INTERSECTION_HEIGHT_M = 1.5;
 /** Height of highlight outlines above the ground, m. */
 const OUTLINE_HEIGHT_M = 2;
 const HIGHLIGHT_CSS = '#ffd400';
+/** Intersections outside the important set (支路路口 and the like). */
+const OTHER_INTERSECTION_RGBA: Rgba = [120, 120, 120, 220];
+/** Scope outlines by scope kind. */
+const SCOPE_RGBA: Record<string, Rgba> = { 城区: [40, 40, 40, 200], 中心城区: [130, 60, 160, 220], 建成区: [30, 110, 170, 200], 规划区: [90, 90, 90, 160] };
 const ECEF = new Float64Array(3);
 const scratchPosition = new Cartesian3();
 
@@ -62,6 +66,10 @@ export interface LiveLayers {
   deviceOfPick(picked: unknown): string | null;
   /** What the highlight draws now: outlined area rings and ringed intersections. */
   highlightDrawn(): { areaRings: number; intersections: number };
+  /** Intersections drawn as not important (three or more links, not scored by the session). */
+  otherIntersections(): number;
+  /** Scope outline polylines drawn. */
+  scopeOutlines(): number;
   /** The position of a device's point (ECEF metres), or null. */
   devicePoint(id: string): [number, number, number] | null;
   dispose(): void;
@@ -158,6 +166,43 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
       p.color = color(INTERSECTION_COLORS[state]);
     }
   };
+
+  // ---- the other intersections (支路路口 and the rest: not in the important-intersection indicators) ----
+  // A node where three or more links meet and that the session does not score: a small grey point, so the
+  // planner sees which crossings count for e-police and real-time timing and which do not.
+  const linkCount = new Map<string, number>();
+  for (const f of features) {
+    if (f.properties?.layer !== 'road-link') continue;
+    for (const end of [f.properties.from, f.properties.to]) linkCount.set(String(end), (linkCount.get(String(end)) ?? 0) + 1);
+  }
+  const otherIx = scene.primitives.add(new PointPrimitiveCollection()) as PointPrimitiveCollection;
+  let otherIxCount = 0;
+  const drawOtherIntersections = () => {
+    const r = ctx.results();
+    if (!r || otherIxCount > 0) return;
+    const important = new Set(r.video.intersections.map((x) => x.nodeId));
+    for (const [id, q] of nodePositions) {
+      if (important.has(id) || (linkCount.get(id) ?? 0) < 3) continue;
+      otherIx.add({ position: Cartesian3.fromDegrees(q[0]!, q[1]!, groundM(INTERSECTION_HEIGHT_M)), pixelSize: 4, color: color(OTHER_INTERSECTION_RGBA), scaleByDistance: new NearFarScalar(300, 1.2, 6000, 0.5) });
+      otherIxCount++;
+    }
+    ctx.requestRender();
+  };
+
+  // ---- scopes (城区, 中心城区, 建成区, 规划区) as outlines ----
+  const scopeLines = scene.primitives.add(new PolylineCollection()) as PolylineCollection;
+  for (const f of features) {
+    if (f.properties?.layer !== 'scope' || !f.geometry) continue;
+    const g = f.geometry as { type: string; coordinates: number[][][] | number[][][][] };
+    const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as number[][][][];
+    const rgba = SCOPE_RGBA[String(f.properties.scope)] ?? SCOPE_RGBA['规划区']!;
+    for (const polygon of polygons) {
+      const outer = polygon[0];
+      if (!outer || outer.length < 3) continue;
+      // each polyline its own material: Cesium destroys a polyline's material when it is removed
+      scopeLines.add({ positions: outer.map((q) => Cartesian3.fromDegrees(q[0]!, q[1]!, groundM(OUTLINE_HEIGHT_M))), width: 2, material: Material.fromType('Color', { color: color(rgba) }) });
+    }
+  }
 
   // ---- device points ----
   // Features are replaced, never mutated, by a change (state.ts): an entry whose feature is the same
@@ -264,6 +309,7 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
     ctx.on('results', () => {
       recolourAreas();
       recolourIntersections();
+      drawOtherIntersections();
       ctx.requestRender();
     }),
     ctx.on('devices', syncDevices),
@@ -271,13 +317,18 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
     ctx.on('highlight', drawHighlight),
   ];
   recolourIntersections();
+  drawOtherIntersections();
   ctx.addLayerToggle({ id: 'key-area-states', labelKey: 'workbench.layers.areas', get visible() { return areaPrimitive.show; }, setVisible: (v) => (areaPrimitive.show = v) });
   ctx.addLayerToggle({ id: 'epolice-intersections', labelKey: 'workbench.layers.intersections', get visible() { return ixPoints.show; }, setVisible: (v) => (ixPoints.show = v) });
+  ctx.addLayerToggle({ id: 'other-intersections', labelKey: 'workbench.layers.otherIntersections', get visible() { return otherIx.show; }, setVisible: (v) => ((otherIx.show = v), ctx.requestRender()) });
+  ctx.addLayerToggle({ id: 'scopes', labelKey: 'workbench.layers.scopes', get visible() { return scopeLines.show; }, setVisible: (v) => ((scopeLines.show = v), ctx.requestRender()) });
   ctx.addLayerToggle({ id: 'device-points', labelKey: 'workbench.layers.devices', get visible() { return devPoints.show; }, setVisible: (v) => (devPoints.show = v) });
 
   return {
     drawnAreaState: (id) => drawn.get(id) ?? null,
     highlightDrawn: () => ({ ...drawn3d }),
+    otherIntersections: () => otherIxCount,
+    scopeOutlines: () => scopeLines.length,
     devicePoint(id) {
       const p = devById.get(id)?.point.position;
       return p ? [p.x, p.y, p.z] : null;
@@ -291,6 +342,8 @@ export function createLiveLayers(ctx: Workbench): LiveLayers {
       removeReady();
       scene.primitives.remove(areaPrimitive);
       scene.primitives.remove(ixPoints);
+      scene.primitives.remove(otherIx);
+      scene.primitives.remove(scopeLines);
       scene.primitives.remove(devPoints);
       scene.primitives.remove(outlines);
       scene.primitives.remove(rings);
