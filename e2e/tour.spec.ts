@@ -69,14 +69,18 @@ test('tour at 3840×2160: every scene drawn, with a screenshot of each', async (
   const count = await page.evaluate(() => window.__cimtwin.tour!.sceneCount);
   expect(count).toBe(6);
   const started = Date.now();
+  const sizes: number[] = [];
   for (let i = 0; i < count; i++) {
     await sceneReady(page, i);
     const shot = await page.screenshot({ type: 'jpeg', quality: 60, timeout: 240_000 });
     expect(shot.length).toBeGreaterThan(50_000); // a drawn 4K scene, not an empty page
+    sizes.push(shot.length);
     await info.attach(`tour-4k-${i + 1}.jpeg`, { body: shot, contentType: 'image/jpeg' });
     if (i + 1 < count) await page.keyboard.press('PageDown');
   }
-  console.log(`tour at 3840×2160: ${count} scenes in ${((Date.now() - started) / 1000).toFixed(0)} s (software WebGL)`);
+  // every scene is its own picture (a flight, layers, captions): no two screenshots the same size
+  expect(new Set(sizes).size).toBe(count);
+  console.log(`tour at 3840×2160: ${count} scenes in ${((Date.now() - started) / 1000).toFixed(0)} s (software WebGL); JPEG sizes ${sizes.join(', ')}`);
 });
 
 test('tour: an admin captures the current view as a scene and saves the tour', async ({ page }) => {
