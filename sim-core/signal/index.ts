@@ -14,3 +14,4 @@ export * from './corridor-city.ts';
 export * from './indicator.ts';
 export { loadHighs, type LpSolver } from './highs.ts';
 export * from './timing.ts';
+export * from './judge.ts';

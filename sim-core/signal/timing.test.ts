@@ -43,7 +43,7 @@ describe('cycle and split search', () => {
 
   it('never returns a timing the model scores worse than the start, respects the bounds, and is deterministic', async () => {
     const a = corridor();
-    const opts = { minCycleS: 60, maxCycleS: 100, crossVehPerH: 120, arterialLanes: 2, traffic: { driver: SUMO_LIKE_DRIVER }, keepTop: 3 };
+    const opts = { minCycleS: 60, maxCycleS: 100, crossVehPerH: 120, arterialLanes: 2, traffic: { driver: SUMO_LIKE_DRIVER }, keepTop: 3, keepTopArterial: 2 };
     const r = await optimiseTiming(a, demand, solvers, opts);
     expect(r.best.scoreS).toBeLessThanOrEqual(r.start.scoreS + 1e-9);
     expect(r.start.cycleS).toBe(90);
@@ -63,6 +63,12 @@ describe('cycle and split search', () => {
       expect(r.top[k].candidate.scoreS).toBeGreaterThanOrEqual(r.top[k - 1].candidate.scoreS);
       for (let j = 0; j < k; j++) expect(Math.abs(r.top[k].candidate.cycleS - r.top[j].candidate.cycleS)).toBeGreaterThanOrEqual(3);
     }
+    // The timings best for the arterial itself: the lowest arterial PI among those not in `top`, cycles apart.
+    expect(r.topArterial.length).toBe(2);
+    const others = r.evaluated.slice(1).filter((e) => [...r.top, ...r.topArterial].every((u) => Math.abs(u.candidate.cycleS - e.cycleS) >= 3));
+    expect(r.topArterial[0].candidate.arterialPiS).toBeLessThanOrEqual(r.topArterial[1].candidate.arterialPiS);
+    for (const e of others) expect(e.arterialPiS).toBeGreaterThanOrEqual(r.topArterial[0].candidate.arterialPiS - 1e-9);
+    for (const t of r.topArterial) for (const u of r.top) expect(Math.abs(t.candidate.cycleS - u.candidate.cycleS)).toBeGreaterThanOrEqual(3);
     // The plan returned runs at the chosen cycle and reproduces the model's numbers.
     expect(r.plan.cycleS).toBe(r.best.cycleS);
     expect(r.arterial.cycleS).toBe(r.best.cycleS);

@@ -93,6 +93,12 @@ export interface TimingSearchOptions {
   keepTop?: number;
   /** Least difference between the cycles returned in `top`, s (default 3). */
   topSeparationS?: number;
+  /**
+   * How many of the timings best for the arterial's own traffic (lowest `arterialPiS`) to return in
+   * `topArterial` (default 0), cycles apart as in `top` and not already in `top`: a judge with the
+   * arterial guard (judge.ts) needs options that do not trade the arterial for the side streets.
+   */
+  keepTopArterial?: number;
 }
 
 /** One evaluated timing. */
@@ -126,6 +132,8 @@ export interface TimingSearchResult {
   evaluated: TimingCandidate[];
   /** The `keepTop` best timings other than the start (best first), each with its arterial and plan. */
   top: { arterial: Arterial; plan: GreenWavePlan; candidate: TimingCandidate }[];
+  /** The `keepTopArterial` timings best for the arterial's through traffic, not in `top` (best first). */
+  topArterial: { arterial: Arterial; plan: GreenWavePlan; candidate: TimingCandidate }[];
   result: TrafficResult;
 }
 
@@ -264,7 +272,12 @@ export async function optimiseTiming(
     if (top.length >= Math.max(1, options.keepTop ?? 1)) break;
     if (top.every((u) => Math.abs(u.candidate.cycleS - t.candidate.cycleS) >= sep)) top.push(t);
   }
-  return { arterial: best.arterial, plan: best.plan, best: best.cand, start: start.cand, evaluated, top, result: best.result };
+  const topArterial: typeof all = [];
+  for (const t of [...all].sort((a, b) => a.candidate.arterialPiS - b.candidate.arterialPiS || a.candidate.cycleS - b.candidate.cycleS)) {
+    if (topArterial.length >= (options.keepTopArterial ?? 0)) break;
+    if ([...top, ...topArterial].every((u) => Math.abs(u.candidate.cycleS - t.candidate.cycleS) >= sep)) topArterial.push(t);
+  }
+  return { arterial: best.arterial, plan: best.plan, best: best.cand, start: start.cand, evaluated, top, topArterial, result: best.result };
 }
 
 /** A copy of the arterial whose design speeds (and speed band) are multiplied by `factor`; limits kept. */

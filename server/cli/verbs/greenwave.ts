@@ -19,6 +19,7 @@ import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
 import { solveOneWay, solveSplitWave } from '../../../sim-core/signal/oneway.ts';
 import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, retimeProgram, sumoOffsetsAdditional, type SumoCorridor, type SumoCorridorOptions, type SumoNet } from '../../../sim-core/signal/sumo.ts';
+import { chooseJudged, distinctOffsetPlans, isThroughRoute, SPEED_FACTORS, type JudgedCandidate, type JudgedChoice } from '../../../sim-core/signal/judge.ts';
 import { optimiseTiming, scaleDesignSpeed, type TimingCandidate } from '../../../sim-core/signal/timing.ts';
 import { rankPlansByTraffic, simulateCorridor, SUMO_LIKE_DRIVER, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
 import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
@@ -71,14 +72,17 @@ interface Candidate {
   arterial: Arterial;
   corridor: Pick<SumoCorridor, 'programs' | 'programChanged'> | null;
   timing?: TimingCandidate;
+  /** An offsets-only plan at the arterial's starting timing (the arterial guard's reference set). */
+  start?: boolean;
 }
 
 /**
  * Judges candidate plans in SUMO itself: one short run per candidate on the user's routes (`--sumo-routes`),
- * seed `--sumo-seed`, scored over every vehicle of the run (tripinfo): mean time loss + 20 s × stops.
- * SUMO must be installed (`sumo` on the PATH).
+ * seed `--sumo-seed`, scored over every vehicle of the run (tripinfo): mean time loss + 20 s × stops; and,
+ * for the arterial guard, the same over the through traffic (vehicles whose route, from SUMO's vehroute
+ * output, drives every link of the corridor in one direction). SUMO must be installed (`sumo` on the PATH).
  */
-function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seed: number, endS: number): { label: string; scoreS: number; stops: number; timeLossS: number; vehicles: number }[] {
+function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): JudgedCandidate[] {
   const probe = spawnSync('sumo', ['--version'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new CimError('--sumo needs SUMO (`sumo` on the PATH; see scripts/install-sumo.sh)', { field: '--sumo' });
   const dir = mkdtempSync(join(tmpdir(), 'cimtwin-gw-'));
@@ -87,26 +91,61 @@ function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[
       const add = join(dir, `c${k}.add.xml`);
       writeFileSync(add, sumoOffsetsAdditional(c.plan, c.corridor!));
       const trip = join(dir, `c${k}.trip.xml`);
-      const r = spawnSync('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip], {
+      const vehroute = join(dir, `c${k}.vehroute.xml`);
+      const r = spawnSync('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute], {
         encoding: 'utf8',
         env: { SUMO_HOME: '/usr/share/sumo', ...process.env },
         maxBuffer: 64 * 1024 * 1024,
       });
       if (r.status !== 0) throw new CimError(`SUMO failed on candidate ${c.label}: ${(r.stderr || r.stdout).trim().slice(0, 500)}`, { file: netPath, field: '--sumo' });
-      let n = 0, loss = 0, stops = 0;
+      // Through vehicles: their route (vehroute output, the last <route> of each vehicle) drives the whole corridor.
+      const through = new Set<string>();
+      for (const m of readFileSync(vehroute, 'utf8').matchAll(/<vehicle\s[^>]*?id="([^"]+)"[^>]*>([\s\S]*?)<\/vehicle>/g)) {
+        const routes = [...m[2].matchAll(/<route\s[^>]*?edges="([^"]*)"/g)];
+        const edges = routes.length ? routes[routes.length - 1][1].trim().split(/\s+/) : [];
+        if (isThroughRoute(edges, linkEdges)) through.add(m[1]);
+      }
+      let n = 0, loss = 0, stops = 0, tn = 0, tloss = 0, tstops = 0;
       for (const m of readFileSync(trip, 'utf8').matchAll(/<tripinfo\s([^>]*?)\/?>/g)) {
-        const tl = /timeLoss="([\d.eE+-]+)"/.exec(m[1]), wc = /waitingCount="(\d+)"/.exec(m[1]);
-        if (!tl || !wc) continue;
+        const id = /\bid="([^"]+)"/.exec(m[1]), tl = /timeLoss="([\d.eE+-]+)"/.exec(m[1]), wc = /waitingCount="(\d+)"/.exec(m[1]);
+        if (!id || !tl || !wc) continue;
         n++;
         loss += Number(tl[1]);
         stops += Number(wc[1]);
+        if (through.has(id[1])) {
+          tn++;
+          tloss += Number(tl[1]);
+          tstops += Number(wc[1]);
+        }
       }
       if (n === 0) throw new CimError(`SUMO finished no trip in ${endS} s with candidate ${c.label}`, { file: routesPath, field: '--sumo-routes' });
-      return { label: c.label, scoreS: (loss + 20 * stops) / n, stops: stops / n, timeLossS: loss / n, vehicles: n };
+      return {
+        label: c.label,
+        scoreS: (loss + 20 * stops) / n,
+        stops: stops / n,
+        timeLossS: loss / n,
+        vehicles: n,
+        thruStops: tn ? tstops / tn : 0,
+        thruTimeLossS: tn ? tloss / tn : 0,
+        thruVehicles: tn,
+        start: c.start === true,
+      };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The report's account of a SUMO-judged choice: the ranking, the guard's reference and whom it excluded. */
+function sumoReportOf(judged: JudgedCandidate[], choice: JudgedChoice, seed: number, endS: number): Record<string, unknown> {
+  return {
+    judgedBy: `SUMO, seed ${seed}, ${endS} s, every vehicle: time loss + 20 s × stops; arterial guard: no candidate with more through stops or through time loss than the starting timing's best offsets-only candidate`,
+    chosen: judged[choice.index].label,
+    guard: choice.guardOff
+      ? { applied: false, why: choice.guardOff }
+      : { applied: true, reference: judged[choice.referenceIndex].label, referenceThruStops: judged[choice.referenceIndex].thruStops, referenceThruTimeLossS: judged[choice.referenceIndex].thruTimeLossS, excluded: choice.excluded.map((i) => judged[i].label) },
+    ranking: judged.map((j, i) => ({ ...j, excludedByGuard: choice.excluded.includes(i) })).sort((a, b) => a.scoreS - b.scoreS),
+  };
 }
 
 function readText(path: string): string {
@@ -225,14 +264,20 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   const sumoEndS = optNumber(o.sumoEndS ?? 1800, '--sumo-end-s', (x) => x >= 300 && x <= 86400, 'a time of 300–86400 s')!;
   const sumoTop = optNumber(o.sumoTop ?? 3, '--sumo-top', (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer 1–20')!;
   // The offsets-only candidates at the arterial's own timing.
-  // With --sumo there are more of them (SUMO is the judge): two split waves and MAXBAND at 10 % above the design speed.
+  // With --sumo there are more of them (SUMO is the judge): the split waves too, and MAXBAND and both split
+  // waves at each progression speed of SPEED_FACTORS × the design speed; plans with the same offsets (up to a
+  // common shift) are judged once.
   const offsetCandidates = async (a: Arterial): Promise<GreenWavePlan[]> => {
     if (method !== 'best') return [await solve(method)];
     const list = [await solveMaxband(a, { inboundWeight, speedMode }), solveNumerical(a), solveOneWay(a, { direction: 'outbound' }), solveOneWay(a, { direction: 'inbound' })];
     if (!o.sumo) return list;
-    const fast = await solveMaxband(scaleDesignSpeed(a, 1.1), { inboundWeight, speedMode });
-    list.push(solveSplitWave(a, { kind: 'diverging' }), solveSplitWave(a, { kind: 'converging' }), assemblePlan(a, 'maxband', planOffsets(fast), { details: { ...fast.details, designSpeedFactor: 1.1 } }));
-    return list;
+    const at = (f: number, p: GreenWavePlan): GreenWavePlan => (f === 1 ? p : assemblePlan(a, p.method, planOffsets(p), { details: { ...p.details, designSpeedFactor: f } }));
+    for (const f of SPEED_FACTORS) {
+      const af = f === 1 ? a : scaleDesignSpeed(a, f);
+      if (f !== 1) list.push(at(f, await solveMaxband(af, { inboundWeight, speedMode })));
+      list.push(at(f, solveSplitWave(af, { kind: 'diverging' })), at(f, solveSplitWave(af, { kind: 'converging' })));
+    }
+    return distinctOffsetPlans(list.map(planOffsets), a.cycleS).map((i) => list[i]);
   };
   const labelOf = (p: GreenWavePlan) => `${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}${p.details.designSpeedFactor ? ` ×${String(p.details.designSpeedFactor)} speed` : ''}`;
   if (o.optimiseTiming) {
@@ -258,6 +303,8 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
       crossGreenS: corridor?.crossGreenS,
       arterialLanes,
       keepTop: o.sumo ? sumoTop : 1,
+      // With SUMO as the judge and the arterial guard, also the timings best for the arterial's own traffic.
+      keepTopArterial: o.sumo ? 2 : 0,
       traffic: { driver: SUMO_LIKE_DRIVER },
     });
     // Each timing kept, made real: SUMO programs rewritten and the arterial read back from them.
@@ -272,22 +319,20 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
       return { label: `C=${t.candidate.cycleS}s ${plans[0].method}`, plan: plans[0], arterial: c.arterial, corridor: c, timing: t.candidate };
     };
     const retimed = [];
-    for (const t of search.top) retimed.push(await realise(t));
-    // At the given timing, the traffic model's two best offset plans go to SUMO with the retimed ones.
-    const startPlans = o.sumo ? rankPlansByTraffic(arterial, await offsetCandidates(arterial), { arrivals: 'uniform', durationS: 1200, ...demand }, { driver: SUMO_LIKE_DRIVER, drainS: 600 }).slice(0, 2).map((r) => r.plan) : [];
+    for (const t of [...search.top, ...search.topArterial]) retimed.push(await realise(t));
+    // At the given timing: with --sumo every distinct offsets-only candidate goes to SUMO with the retimed ones
+    // (they are the arterial guard's reference set).
+    const startPlans = o.sumo ? await offsetCandidates(arterial) : [];
     let chosen: Candidate = retimed[0];
     if (search.best === search.start && !o.sumo) {
       chosen = { label: 'start', plan: search.plan, arterial, corridor };
     }
     if (o.sumo) {
-      const cands: Candidate[] = [...startPlans.map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor })), ...retimed];
-      const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS);
-      let k = 0;
-      judged.forEach((j, i) => {
-        if (j.scoreS < judged[k].scoreS - 1e-9) k = i;
-      });
-      chosen = cands[k];
-      sumoReport = { judgedBy: `SUMO, seed ${sumoSeed}, ${sumoEndS} s, every vehicle: time loss + 20 s × stops`, ranking: judged.slice().sort((a, b) => a.scoreS - b.scoreS) };
+      const cands: Candidate[] = [...startPlans.map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor, start: true })), ...retimed];
+      const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
+      const choice = chooseJudged(judged, { guard: true });
+      chosen = cands[choice.index];
+      sumoReport = sumoReportOf(judged, choice, sumoSeed, sumoEndS);
     }
     arterial = chosen.arterial;
     written = chosen.corridor;
@@ -300,14 +345,11 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     };
     plan.details = { ...plan.details, timing: timingReport.chosen };
   } else if (o.sumo) {
-    const cands: Candidate[] = (await offsetCandidates(arterial)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor }));
-    const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS);
-    let k = 0;
-    judged.forEach((j, i) => {
-      if (j.scoreS < judged[k].scoreS - 1e-9) k = i;
-    });
-    plan = cands[k].plan;
-    sumoReport = { judgedBy: `SUMO, seed ${sumoSeed}, ${sumoEndS} s, every vehicle: time loss + 20 s × stops`, ranking: judged.slice().sort((a, b) => a.scoreS - b.scoreS) };
+    const cands: Candidate[] = (await offsetCandidates(arterial)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
+    const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
+    const choice = chooseJudged(judged, { guard: true });
+    plan = cands[choice.index].plan;
+    sumoReport = sumoReportOf(judged, choice, sumoSeed, sumoEndS);
   } else {
     plan = await solve(method);
   }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { chooseJudged, distinctOffsetPlans, isThroughRoute, type JudgedCandidate } from './judge.ts';
+
+const cand = (label: string, scoreS: number, thruStops: number, thruTimeLossS: number, start: boolean, thruVehicles = 100): JudgedCandidate => ({
+  label,
+  scoreS,
+  stops: 1,
+  timeLossS: scoreS - 20,
+  vehicles: 200,
+  thruStops,
+  thruTimeLossS,
+  thruVehicles,
+  start,
+});
+
+describe('chooseJudged (the arterial guard)', () => {
+  it('refuses a retimed candidate that buys the all-vehicle score with more through stops', () => {
+    // U700-60 at 300 veh/h in short: C=50 s wins on every vehicle's score but stops the arterial more.
+    const judged = [cand('given maxband', 60, 1.5, 65, true), cand('given numerical', 62, 1.4, 66, true), cand('C=50s', 45, 2.4, 59, false), cand('C=98s', 55, 1.2, 60, false)];
+    const c = chooseJudged(judged, { guard: true });
+    expect(judged[c.referenceIndex].label).toBe('given maxband');
+    expect(c.excluded.map((i) => judged[i].label)).toEqual(['given numerical', 'C=50s']);
+    expect(judged[c.index].label).toBe('C=98s');
+    // Without the guard the all-vehicle score alone would pick C=50 s.
+    expect(judged[chooseJudged(judged, { guard: false }).index].label).toBe('C=50s');
+  });
+
+  it('gives a near tie of the all-vehicle score (within 2 %) to the plan best for the through traffic', () => {
+    const judged = [cand('given', 70.7, 1.83, 68.5, true), cand('C=95s', 71.4, 0.96, 40.3, false), cand('C=90s', 72.5, 0.5, 30, false)];
+    // 71.4 is within 2 % of 70.7 and far better for the arterial; 72.5 is 2.5 % worse: not a tie.
+    expect(judged[chooseJudged(judged, { guard: true }).index].label).toBe('C=95s');
+    expect(judged[chooseJudged(judged, { guard: true, tieFraction: 0.03 }).index].label).toBe('C=90s');
+    expect(judged[chooseJudged(judged, { guard: true, tieFraction: 0 }).index].label).toBe('given');
+  });
+
+  it('refuses a candidate with more through time loss even when it stops less', () => {
+    const judged = [cand('given', 60, 1.5, 65, true), cand('C=70s', 50, 1.0, 65.5, false)];
+    expect(judged[chooseJudged(judged, { guard: true }).index].label).toBe('given');
+  });
+
+  it('keeps the starting timing when nothing passes the guard but the reference', () => {
+    const judged = [cand('C=60s', 40, 1.6, 70, false), cand('given', 60, 1.5, 65, true)];
+    const c = chooseJudged(judged, { guard: true });
+    expect(c.index).toBe(1);
+    expect(c.excluded).toEqual([0]);
+  });
+
+  it('says why the guard is off: no start candidate, or no through vehicle', () => {
+    expect(chooseJudged([cand('a', 50, 2, 70, false), cand('b', 40, 3, 80, false)], { guard: true })).toMatchObject({ index: 1, guardOff: 'no candidate at the starting timing' });
+    expect(chooseJudged([cand('given', 50, 0, 0, true, 0), cand('b', 40, 3, 80, false)], { guard: true })).toMatchObject({ index: 1, guardOff: expect.stringMatching(/whole corridor/) });
+    expect(() => chooseJudged([], { guard: true })).toThrow(/no candidate/);
+  });
+});
+
+describe('isThroughRoute', () => {
+  const linkEdges = [
+    { outbound: ['J1_J2'], inbound: ['J2_J1'] },
+    { outbound: ['J2_a', 'a_J3'], inbound: ['J3_a', 'a_J2'] },
+  ];
+  it('accepts routes that drive every link in one direction, and only those', () => {
+    expect(isThroughRoute(['W_J1', 'J1_J2', 'J2_a', 'a_J3', 'J3_E'], linkEdges)).toBe(true);
+    expect(isThroughRoute(['E_J3', 'J3_a', 'a_J2', 'J2_J1', 'J1_W'], linkEdges)).toBe(true);
+    expect(isThroughRoute(['S1_J1', 'J1_J2', 'J2_a', 'a_J3'], linkEdges)).toBe(true); // turned in at the first signal
+    expect(isThroughRoute(['W_J1', 'J1_J2', 'J2_N2'], linkEdges)).toBe(false); // turned off halfway
+    expect(isThroughRoute(['S2_J2', 'J2_a', 'a_J3', 'J3_E'], linkEdges)).toBe(false); // turned in halfway
+    expect(isThroughRoute(['J1_J2', 'a_J3'], linkEdges)).toBe(false); // not contiguous
+    expect(isThroughRoute([], linkEdges)).toBe(false);
+  });
+});
+
+describe('distinctOffsetPlans', () => {
+  it('keeps one of each group of equal offsets, also when shifted as a whole or wrapped around the cycle', () => {
+    const plans = [
+      [0, 50, 0, 50],
+      [10, 60, 10, 60], // the first moved by 10 s: same plan
+      [0, 50, 0, 51], // differs by 1 s at one signal
+      [99.98, 49.99, 0, 50], // the first wrapped around C = 100 s
+      [0, 50, 0, 51.02],
+    ];
+    expect(distinctOffsetPlans(plans, 100)).toEqual([0, 2]);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Choosing among candidate plans judged in a microscopic simulation (SUMO, `cimtwin greenwave --sumo`).
+ *
+ * Each candidate is scored over every vehicle (time loss + 20 s × stops), and separately over the
+ * arterial's through traffic (vehicles that drive every link of the corridor in one direction).
+ * The arterial guard: when the timing itself may change (`--optimise-timing`), a candidate whose
+ * through stops or through time loss are worse than those of the starting timing's best
+ * offsets-only candidate is not chosen — a green wave must not sacrifice the arterial's own
+ * traffic for the side streets, however much the all-vehicle score improves.
+ */
+import { CimError } from '../cim/errors.ts';
+
+/** One candidate's result in a judging run. */
+export interface JudgedCandidate {
+  label: string;
+  /** Every vehicle: mean time loss + 20 s × mean stops, s. */
+  scoreS: number;
+  stops: number;
+  timeLossS: number;
+  vehicles: number;
+  /** Through traffic of the arterial (both directions): mean stops, mean time loss s, count. */
+  thruStops: number;
+  thruTimeLossS: number;
+  thruVehicles: number;
+  /** True for an offsets-only candidate at the arterial's starting (given) timing. */
+  start: boolean;
+}
+
+export interface JudgedChoice {
+  /** Index of the chosen candidate in the input. */
+  index: number;
+  /** Index of the starting timing's best offsets-only candidate (the guard's reference), or -1. */
+  referenceIndex: number;
+  /** Indices excluded by the guard (through stops or time loss worse than the reference). */
+  excluded: number[];
+  /** Why the guard did not apply, when it did not. */
+  guardOff?: string;
+}
+
+/** Lowest score among `idx` (first wins on ties). */
+function argmin(judged: readonly JudgedCandidate[], idx: readonly number[]): number {
+  let k = idx[0];
+  for (const i of idx) if (judged[i].scoreS < judged[k].scoreS - 1e-9) k = i;
+  return k;
+}
+
+/** Through traffic's own score: time loss + 20 s × stops, s. */
+export const thruScoreS = (j: JudgedCandidate) => j.thruTimeLossS + 20 * j.thruStops;
+
+/**
+ * The candidate to use. With the guard: the reference is the best-scored `start` candidate; a
+ * candidate is excluded when its through stops or its through time loss exceed the reference's (no
+ * tolerance: both come from the same run length, routes and seed). Among the others, those whose
+ * all-vehicle score is within `tieFraction` (default 2 %) of the best are a tie, and the tie goes to
+ * the one best for the through traffic (`thruScoreS`): the user asked for a green wave. Without
+ * start candidates, or without through vehicles in the reference run, the guard is off (said in
+ * `guardOff`) and the plain best score wins.
+ */
+export function chooseJudged(judged: readonly JudgedCandidate[], options: { guard: boolean; tieFraction?: number }): JudgedChoice {
+  if (judged.length === 0) throw new CimError('no candidate plan to choose from', { field: 'candidates' });
+  const all = judged.map((_, i) => i);
+  const starts = all.filter((i) => judged[i].start);
+  if (!options.guard) return { index: argmin(judged, all), referenceIndex: starts.length ? argmin(judged, starts) : -1, excluded: [], guardOff: 'not asked for' };
+  if (starts.length === 0) return { index: argmin(judged, all), referenceIndex: -1, excluded: [], guardOff: 'no candidate at the starting timing' };
+  const ref = argmin(judged, starts);
+  const r = judged[ref];
+  if (r.thruVehicles === 0) return { index: argmin(judged, all), referenceIndex: ref, excluded: [], guardOff: 'no vehicle drove the whole corridor in the judging run' };
+  const excluded = all.filter((i) => judged[i].thruVehicles === 0 || judged[i].thruStops > r.thruStops + 1e-9 || judged[i].thruTimeLossS > r.thruTimeLossS + 1e-9);
+  const ok = all.filter((i) => !excluded.includes(i));
+  const bestScore = judged[argmin(judged, ok)].scoreS;
+  const tie = ok.filter((i) => judged[i].scoreS <= bestScore * (1 + (options.tieFraction ?? 0.02)) + 1e-9);
+  let index = tie[0];
+  for (const i of tie) if (thruScoreS(judged[i]) < thruScoreS(judged[index]) - 1e-9) index = i;
+  return { index, referenceIndex: ref, excluded };
+}
+
+/**
+ * Is a vehicle's route (edge ids in driving order) a through trip of the corridor: does it drive
+ * every link, outbound (first link's first edge … last link's last edge) or inbound (the reverse)?
+ * `linkEdges` as `SumoCorridor.linkEdges` (per link, edges in driving order in each direction).
+ */
+export function isThroughRoute(routeEdges: readonly string[], linkEdges: readonly { outbound: readonly string[]; inbound: readonly string[] }[]): boolean {
+  if (linkEdges.length === 0) return false;
+  const covers = (path: readonly string[]) => {
+    if (path.length === 0) return false;
+    const i = routeEdges.indexOf(path[0]);
+    if (i < 0 || i + path.length > routeEdges.length) return false;
+    for (let k = 1; k < path.length; k++) if (routeEdges[i + k] !== path[k]) return false;
+    return true;
+  };
+  const outbound = linkEdges.flatMap((l) => l.outbound);
+  const inbound = [...linkEdges].reverse().flatMap((l) => l.inbound);
+  return covers(outbound) || covers(inbound);
+}
+
+/**
+ * Progression-speed factors tried for MAXBAND and the split waves when SUMO judges (× the design speed):
+ * the speed band 0.9–1.1 in steps of 5 %. On a 700-m link at 13.3 m/s one step moves the offset by
+ * about 2.5 s. (A 2.5 % grid was tried on U700-60: it doubled the judging runs and won no case.)
+ */
+export const SPEED_FACTORS = [0.9, 0.95, 1, 1.05, 1.1] as const;
+
+/** Indices of the first of each group of plans with the same offsets (within `tolS`, modulo the cycle). */
+export function distinctOffsetPlans(offsets: readonly (readonly number[])[], cycleS: number, tolS = 0.05): number[] {
+  const keep: number[] = [];
+  const same = (a: readonly number[], b: readonly number[]) => {
+    if (a.length !== b.length) return false;
+    // Equal up to a common shift: the whole pattern moved in time is the same plan.
+    const d0 = a[0] - b[0];
+    return a.every((x, i) => {
+      const d = (((x - b[i] - d0) % cycleS) + 1.5 * cycleS) % cycleS - cycleS / 2;
+      return Math.abs(d) <= tolS;
+    });
+  };
+  offsets.forEach((o, i) => {
+    if (!keep.some((k) => same(offsets[k], o))) keep.push(i);
+  });
+  return keep;
+}
