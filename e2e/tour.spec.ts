@@ -24,6 +24,25 @@ const sceneReady = (page: Page, index: number) => page.waitForFunction((i) => wi
 
 test.describe.configure({ mode: 'serial' });
 
+/**
+ * Share (0–1) of the pixels of a PNG screenshot, decoded in the page, in the RSRP raster's hole red
+ * (`HOLE_RGB` of viewer/panels/ramp.ts, lit by Cesium: about 252, 49, 51 on screen; the test of the
+ * workbench's layer in panels.spec.ts uses the same bounds). The served part of the ramp (viridis) is not
+ * counted: its teals and greens are also the colours of the camera glyphs.
+ */
+async function holeShare(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d')!;
+    g.drawImage(bmp, 0, 0);
+    const px = g.getImageData(0, 0, bmp.width, bmp.height).data;
+    let hole = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i]! > 170 && px[i + 1]! < 90 && px[i + 2]! < 90) hole++;
+    return hole / (px.length / 4);
+  }, png.toString('base64'));
+}
+
 test('tour: plays through every scene of the default tour with the presenter keys; anonymous and read-only', async ({ page }, info) => {
   test.setTimeout(900_000);
   const methods: string[] = [];
@@ -58,6 +77,36 @@ test('tour: plays through every scene of the default tour with the presenter key
   await page.keyboard.press('Space');
   expect(await page.evaluate(() => window.__cimtwin.tour!.playing)).toBe(false);
   expect(methods.filter((m) => !m.startsWith('GET ')), 'requests other than GET').toEqual([]);
+});
+
+test('tour: the 5G scene draws the SS-RSRP raster with its holes, scenes without the layer do not', async ({ page }) => {
+  test.setTimeout(600_000);
+  await openTour(page);
+  const { tour } = (await (await page.request.get(`${origin}/api/tours/default-default`)).json()) as { tour: { scenes: { id: string; layers: string[] }[] } };
+  const nr = tour.scenes.findIndex((s) => s.layers.includes('nr5g-raster'));
+  expect(tour.scenes[nr]?.id).toBe('nr5g');
+  const shares: Record<string, number> = {};
+  // overview and video before the 5G scene (no raster computed yet), the 5G scene, then video again (raster computed, hidden)
+  for (const [i, name] of [[0, 'overview'], [1, 'video'], [nr, 'nr5g'], [1, 'video-after']] as const) {
+    await page.keyboard.press('Home');
+    for (let k = 0; k < i; k++) await page.keyboard.press('PageDown');
+    await sceneReady(page, i);
+    const shot = await page.locator('#globe').screenshot();
+    if (process.env.TOUR_SHOTS) (await import('node:fs')).writeFileSync(`${process.env.TOUR_SHOTS}/tour-${name}.png`, shot);
+    shares[name] = await holeShare(page, shot);
+    const r = await page.evaluate(() => window.__cimtwin.tour!.rsrp);
+    if (i === nr) {
+      console.log(`tour RSRP raster: ${JSON.stringify(r)}`);
+      expect(r?.shown).toBe(true);
+      expect(r!.active).toBeGreaterThan(1000);
+      expect(r!.holes).toBeGreaterThan(0);
+      expect(r!.holes).toBeLessThan(r!.active);
+    } else expect(r?.shown ?? false).toBe(false);
+  }
+  console.log(`tour: shares of the 3D view in the raster's hole red ${JSON.stringify(shares)}`);
+  // The 5G scene frames the weakest 5G areas, which lie in the raster's holes: hole red fills much of the view.
+  expect(shares.nr5g!).toBeGreaterThan(0.3);
+  for (const k of ['overview', 'video', 'video-after']) expect(shares[k]!, k).toBeLessThan(0.02);
 });
 
 test('tour at 3840×2160: every scene drawn, with a screenshot of each', async ({ page }, info) => {

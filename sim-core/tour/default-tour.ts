@@ -167,7 +167,7 @@ export function defaultTour(city: City, options: DefaultTourOptions = {}): Tour 
       en: clip(`5G coverage of key public areas ${nr ? `${fmt(nr.value)}% (${nr.numerator}/${nr.denominator})` : '—'}. Weakest: ${areaNames(city, worstNrIdx, 'en') || 'none'}.`, 1000),
     },
     camera: worstNrIdx.length ? cameraOnBox(frame, areasBox(city, worstNrIdx), 300, -45) : cameraOnBox(frame, cityBox, 300, -45),
-    layers: ['buildings', 'roads', 'nr5g-coverage', 'nr5g-cells'],
+    layers: ['buildings', 'roads', 'nr5g-raster', 'nr5g-coverage', 'nr5g-cells'],
     highlight: { areaIds: worstNr.map((a) => a.id) },
   });
 
@@ -251,4 +251,4 @@ export function defaultTour(city: City, options: DefaultTourOptions = {}): Tour 
 }
 
 /** Layers the default tour uses (for documentation and tests). */
-export const DEFAULT_TOUR_LAYERS: readonly TourLayer[] = ['buildings', 'roads', 'key-areas', 'indicators', 'video-coverage', 'blind-spots', 'cameras', 'nr5g-coverage', 'nr5g-cells', 'weather-stations', 'weather-spacing', 'signals', 'green-waves', 'next-star'];
+export const DEFAULT_TOUR_LAYERS: readonly TourLayer[] = ['buildings', 'roads', 'key-areas', 'indicators', 'video-coverage', 'blind-spots', 'cameras', 'nr5g-raster', 'nr5g-coverage', 'nr5g-cells', 'weather-stations', 'weather-spacing', 'signals', 'green-waves', 'next-star'];

@@ -15,6 +15,7 @@ import {
   RectangleGeometry,
   type Scene,
 } from 'cesium';
+import type { City } from '../../sim-core/cim/types.ts';
 import type { CellSpec } from '../../sim-core/coverage/cellular/cells.ts';
 import { DEFAULT_NR5G_AREA_OPTIONS } from '../../sim-core/coverage/cellular/key-areas.ts';
 import type { Nr5gRaster } from '../../sim-core/session/jobs.ts';
@@ -23,7 +24,7 @@ import type { Disposable, WorkbenchContext } from '../workbench/context.ts';
 import { ellipsoidalHeightM } from '../workbench/heights.ts';
 import { el, fmt } from './dom.ts';
 import { panelsHooks } from './hooks.ts';
-import { HOLE_CSS, isHole, legendStops, rasterStats, rasterToRgba, type RasterStats } from './ramp.ts';
+import { HOLE_CSS, isHole, legendStops, rasterStats, rasterToRgba, type RasterLike, type RasterStats } from './ramp.ts';
 import { gridIndexAt, gridRectangleDeg, healthyCells, rsrpCellM } from './rsrp-model.ts';
 import { poolCityKey } from './shared.ts';
 
@@ -38,7 +39,7 @@ const DEBOUNCE_MS = 500;
  * Resolves after the third frame in which the primitive is ready (its material's texture is made in the
  * first) and the globe's tiles are loaded.
  */
-function whenRendered(scene: Scene, primitive: Primitive): Promise<void> {
+export function whenRendered(scene: Scene, primitive: Primitive): Promise<void> {
   return new Promise((resolve) => {
     let frames = 0;
     const off = scene.postRender.addEventListener(() => {
@@ -50,6 +51,43 @@ function whenRendered(scene: Scene, primitive: Primitive): Promise<void> {
     });
     scene.requestRender();
   });
+}
+
+/**
+ * The raster as one Cesium primitive (not yet added to a scene): the {@link rasterToRgba} image on a
+ * rectangle {@link RASTER_HEIGHT_M} above the city's ground, and the lon/lat rectangle it covers (degrees).
+ * The workbench layer and the tour (viewer/tour/main.ts) both draw with it.
+ */
+export function rsrpRasterPrimitive(city: City, r: RasterLike, thresholdDbm: number): { primitive: Primitive; rectangle: { west: number; south: number; east: number; north: number } } {
+  const { nx, ny } = r.grid;
+  const canvas = document.createElement('canvas');
+  canvas.width = nx;
+  canvas.height = ny;
+  const g2 = canvas.getContext('2d');
+  if (!g2) throw new Error('no 2D canvas context for the RSRP image');
+  const img = g2.createImageData(nx, ny);
+  rasterToRgba(r, thresholdDbm, img.data);
+  g2.putImageData(img, 0, 0);
+  const rectangle = gridRectangleDeg(city, r.grid);
+  // The canvas itself (not a data URL): Cesium makes the texture at the next frame instead of loading an
+  // image asynchronously, which in request-render mode would not ask for a frame when it arrives.
+  const material = Material.fromType('Image', { image: canvas, repeat: new Cartesian2(1, 1) });
+  const primitive = new Primitive({
+    geometryInstances: new GeometryInstance({
+      geometry: new RectangleGeometry({
+        rectangle: Rectangle.fromDegrees(rectangle.west, rectangle.south, rectangle.east, rectangle.north),
+        height: ellipsoidalHeightM(city.origin, RASTER_HEIGHT_M),
+        // Cesium's default (1°) makes two triangles whose chord sags metres under the ellipsoid in the
+        // middle of a 15 km raster, below the city's ground plate; 0.0003 rad (~2 km) sags < 0.1 m.
+        granularity: RASTER_GRANULARITY_RAD,
+        vertexFormat: EllipsoidSurfaceAppearance.VERTEX_FORMAT,
+      }),
+    }),
+    appearance: new EllipsoidSurfaceAppearance({ material, aboveGround: true, translucent: true }),
+    asynchronous: false,
+    allowPicking: false,
+  });
+  return { primitive, rectangle };
 }
 
 type Drawn = { nx: number; ny: number; active: number; holes: number; computeMs: number; jobs: number } | { error: string };
@@ -112,36 +150,10 @@ export function mountRsrpLayer(ctx: WorkbenchContext): Disposable {
   };
 
   const draw = (r: Nr5gRaster) => {
-    const { nx, ny } = r.grid;
-    const canvas = document.createElement('canvas');
-    canvas.width = nx;
-    canvas.height = ny;
-    const g2 = canvas.getContext('2d');
-    if (!g2) throw new Error('no 2D canvas context for the RSRP image');
-    const img = g2.createImageData(nx, ny);
-    rasterToRgba(r, threshold, img.data);
-    g2.putImageData(img, 0, 0);
-    rect = gridRectangleDeg(ctx.city, r.grid);
-    // The canvas itself (not a data URL): Cesium makes the texture at the next frame instead of loading an
-    // image asynchronously, which in request-render mode would not ask for a frame when it arrives.
-    const material = Material.fromType('Image', { image: canvas, repeat: new Cartesian2(1, 1) });
-    const next = new Primitive({
-      geometryInstances: new GeometryInstance({
-        geometry: new RectangleGeometry({
-          rectangle: Rectangle.fromDegrees(rect.west, rect.south, rect.east, rect.north),
-          height: ellipsoidalHeightM(ctx.city.origin, RASTER_HEIGHT_M),
-          // Cesium's default (1°) makes two triangles whose chord sags metres under the ellipsoid in the
-          // middle of a 15 km raster, below the city's ground plate; 0.0003 rad (~2 km) sags < 0.1 m.
-          granularity: RASTER_GRANULARITY_RAD,
-          vertexFormat: EllipsoidSurfaceAppearance.VERTEX_FORMAT,
-        }),
-      }),
-      appearance: new EllipsoidSurfaceAppearance({ material, aboveGround: true, translucent: true }),
-      asynchronous: false,
-      allowPicking: false,
-    });
+    const made = rsrpRasterPrimitive(ctx.city, r, threshold);
+    rect = made.rectangle;
     if (primitive) scene.primitives.remove(primitive);
-    primitive = next;
+    primitive = made.primitive;
     primitive.show = visible;
     scene.primitives.add(primitive);
     stats = rasterStats(r, threshold);

@@ -10,18 +10,22 @@
 import 'cesium/Build/Cesium/Widgets/widgets.css';
 import '../style.css';
 import './tour.css';
-import { Cartesian3, Math as CesiumMath, Cartographic } from 'cesium';
+import { Cartesian3, Math as CesiumMath, Cartographic, type Primitive } from 'cesium';
 import { cityFromGeoJSON } from '../../sim-core/cim/city-file.ts';
+import type { DeviceFeature } from '../../sim-core/cim/device-features.ts';
+import { DEFAULT_NR5G_AREA_OPTIONS } from '../../sim-core/coverage/cellular/key-areas.ts';
 import type { SessionSnapshotBody } from '../../sim-core/session/session.ts';
 import { greenWaveCorridors } from '../../sim-core/tour/corridors.ts';
 import { parseTour, type Tour, type TourScene } from '../../sim-core/tour/tour.ts';
 import { weatherReport } from '../../sim-core/coverage/weather/report.ts';
-import { createBrowserClient } from '../../workers/browser.ts';
+import { createBrowserClient, createBrowserPool } from '../../workers/browser.ts';
 import { api, ApiError, currentUser } from '../api/client.ts';
 import '../hooks.ts';
 import { currentLanguage, initI18n, onLanguageChanged, t, toggleLanguage, translatePage } from '../i18n.ts';
 import { openCityScene, whenTilesLoaded } from '../scene/city-scene.ts';
 import { Overlays } from '../bigscreen/layers.ts';
+import { rsrpRasterPrimitive, whenRendered } from '../panels/rsrp-layer.ts';
+import { healthyCells, rsrpCellM } from '../panels/rsrp-model.ts';
 
 /** What the tour page exposes on `window.__cimtwin.tour`. */
 export interface TourHooks {
@@ -36,6 +40,8 @@ export interface TourHooks {
   sceneReady: boolean;
   /** Whether the capture and save controls are offered (planner, admin). */
   canEdit: boolean;
+  /** The SS-RSRP raster (layer `nr5g-raster`) once drawn: its size, active and hole samples, and whether it shows now; null before. */
+  rsrp: { nx: number; ny: number; active: number; holes: number; shown: boolean } | null;
 }
 
 declare module '../hooks.ts' {
@@ -79,10 +85,41 @@ async function start(): Promise<void> {
   const overlays = new Overlays(widget.scene, city, scene.city);
   const corridors = greenWaveCorridors(city);
   const weatherRadiusM = (weatherReport(city).weather?.spacing.meanSpacingKm ?? 0) * 500;
+  // The 5G SS-RSRP raster (layer 'nr5g-raster'): the workbench's pool job and drawing (viewer/panels/rsrp-layer.ts)
+  // for the healthy 5G cells of the city's device list, computed once, when a scene first asks for it.
+  const cityDevices = scene.city.features.filter((f) => f.properties?.layer === 'device') as unknown as DeviceFeature[];
+  let rsrpPrimitive: Primitive | null = null;
+  let rsrpDrawing: Promise<Primitive> | null = null;
+  const drawRsrp = (): Promise<Primitive> => {
+    rsrpDrawing ??= (async () => {
+      const pool = createBrowserPool({ parallelism: Math.min(2, navigator.hardwareConcurrency || 2) });
+      try {
+        const key = await pool.loadCity(city);
+        const raster = await pool.run('nr5g-raster', key, { cellM: rsrpCellM(city), cells: healthyCells(city, cityDevices) });
+        const threshold = DEFAULT_NR5G_AREA_OPTIONS.rsrpThresholdDbm;
+        const { primitive } = rsrpRasterPrimitive(city, raster, threshold);
+        primitive.show = false;
+        widget.scene.primitives.add(primitive);
+        rsrpPrimitive = primitive;
+        let active = 0, holes = 0;
+        for (let i = 0; i < raster.active.length; i++) {
+          if (!raster.active[i]) continue;
+          active++;
+          if (!(raster.rsrpDbm[i]! >= threshold)) holes++;
+        }
+        th.rsrp = { nx: raster.grid.nx, ny: raster.grid.ny, active, holes, shown: false };
+        return primitive;
+      } finally {
+        await pool.terminate();
+      }
+    })();
+    rsrpDrawing.catch(() => (rsrpDrawing = null)); // tried again at the next scene that asks
+    return rsrpDrawing;
+  };
   const user = await userPromise;
   const canEdit = user?.role === 'planner' || user?.role === 'admin';
 
-  const th: TourHooks = { ready: false, tourId, version, sceneCount: tour.scenes.length, sceneIndex: 0, sceneId: tour.scenes[0]!.id, playing: params.get('autoplay') !== '0', sceneReady: false, canEdit };
+  const th: TourHooks = { ready: false, tourId, version, sceneCount: tour.scenes.length, sceneIndex: 0, sceneId: tour.scenes[0]!.id, playing: params.get('autoplay') !== '0', sceneReady: false, canEdit, rsrp: null };
   hooks.tour = th;
   let index = 0;
   let holdTimer: ReturnType<typeof setTimeout> | null = null;
@@ -136,6 +173,22 @@ async function start(): Promise<void> {
     overlays.showCorridors(corridors, has('green-waves'));
     overlays.showWeatherSpacing(city, weatherRadiusM, has('weather-spacing'));
     overlays.highlightAreas(s.highlight.areaIds);
+    if (rsrpPrimitive) rsrpPrimitive.show = has('nr5g-raster');
+    if (th.rsrp) th.rsrp.shown = has('nr5g-raster');
+  };
+
+  /** Resolves when the scene's raster (if it names one) is drawn; a failed job is shown in the status line. */
+  const rasterReady = async (s: TourScene): Promise<void> => {
+    if (!s.layers.includes('nr5g-raster')) return;
+    try {
+      const p = await drawRsrp();
+      if (tour.scenes[index] !== s) return; // moved on meanwhile
+      p.show = true;
+      th.rsrp!.shown = true;
+      await whenRendered(widget.scene, p);
+    } catch (e) {
+      setStatus(t('tour.status.rasterFailed', { message: e instanceof Error ? e.message : String(e) }), true);
+    }
   };
 
   const schedule = () => {
@@ -157,7 +210,7 @@ async function start(): Promise<void> {
     const c = s.camera;
     const arrived = () => {
       if (token !== flightToken) return;
-      void whenTilesLoaded(widget.scene, scene.tileset).then(() => {
+      void Promise.all([whenTilesLoaded(widget.scene, scene.tileset), rasterReady(s)]).then(() => {
         if (token !== flightToken) return;
         th.sceneReady = true;
         schedule();
