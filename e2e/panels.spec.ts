@@ -41,6 +41,55 @@ async function changedShare(page: Page, a: Buffer, b: Buffer, skipSelector: stri
   );
 }
 
+/**
+ * Shares of the 3D view's pixels (0–1, the box of `skipSelector` left out) in the hue of a layer's
+ * `colours` (RGB; they share one hue and differ in lightness): `on`, pixels that changed from `off` by more
+ * than 24 in some channel and whose hue is within `tolDeg` of the colours' and saturation ≥ 0.35; `off`,
+ * pixels of that hue and saturation before. By hue, not exact colour: the three.js overlay (frustums, range
+ * circles) lies translucent over much of the city and tints what is under it.
+ */
+async function layerHueShare(page: Page, off: Buffer, on: Buffer, colours: [number, number, number][], skipSelector: string, tolDeg = 12): Promise<{ on: number; off: number }> {
+  return page.evaluate(
+    async ([pa, pb, cs, skip, tolerance]) => {
+      const globe = document.getElementById('globe')!.getBoundingClientRect();
+      const box = document.querySelector(skip as string)!.getBoundingClientRect();
+      const decode = async (b64: string) => {
+        const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+        const c = new OffscreenCanvas(bmp.width, bmp.height);
+        const g = c.getContext('2d')!;
+        g.drawImage(bmp, 0, 0);
+        return g.getImageData(0, 0, bmp.width, bmp.height).data;
+      };
+      const hueSat = (r: number, g: number, b: number): [number, number] => {
+        const max = Math.max(r, g, b), min = Math.min(r, g, b), d = max - min;
+        if (d === 0) return [0, 0];
+        const l = (max + min) / 510;
+        const sat = d / 255 / (1 - Math.abs(2 * l - 1));
+        const h = max === r ? ((g - b) / d + 6) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+        return [60 * h, sat];
+      };
+      const [h0] = hueSat(...(cs as [number, number, number][])[0]!);
+      const inHue = (p: Uint8ClampedArray, i: number) => {
+        const [h, sat] = hueSat(p[i]!, p[i + 1]!, p[i + 2]!);
+        return sat >= 0.35 && Math.abs(h - h0) <= (tolerance as number);
+      };
+      const [x, y] = [await decode(pa as string), await decode(pb as string)];
+      const w = Math.round(globe.width);
+      let hitsOn = 0, hitsOff = 0, counted = 0;
+      for (let i = 0; i < x.length; i += 4) {
+        const px = globe.left + ((i / 4) % w), py = globe.top + Math.floor(i / 4 / w);
+        if (px >= box.left && px <= box.right && py >= box.top && py <= box.bottom) continue;
+        counted++;
+        if (inHue(x, i)) hitsOff++;
+        if (Math.abs(x[i]! - y[i]!) <= 24 && Math.abs(x[i + 1]! - y[i + 1]!) <= 24 && Math.abs(x[i + 2]! - y[i + 2]!) <= 24) continue;
+        if (inHue(y, i)) hitsOn++;
+      }
+      return { on: hitsOn / Math.max(1, counted), off: hitsOff / Math.max(1, counted) };
+    },
+    [off.toString('base64'), on.toString('base64'), colours, skipSelector, tolDeg] as const,
+  );
+}
+
 /** A screenshot of the 3D stage after the scene has drawn the current state. */
 async function stageShot(page: Page): Promise<Buffer> {
   await page.evaluate(
@@ -236,6 +285,9 @@ test('the blind-spot layer draws as many uncovered samples as the results count,
   expect(d.count).toBe(unseen);
   expect(d.squares).toBe(unseen);
   expect(unseen).toBeGreaterThan(0);
+  // every aggregation level counts each uncovered sample once
+  expect(d.levels.length).toBeGreaterThan(0);
+  for (const l of d.levels) expect(l.total, `${l.cellM} m cells`).toBe(unseen);
   await expect(page.locator('#pn-blind-count')).toContainText(new Intl.NumberFormat('zh-CN').format(unseen));
   const on = await stageShot(page);
   const share = await changedShare(page, off, on, '#pn-blind-legend');
@@ -252,4 +304,35 @@ test('the blind-spot layer draws as many uncovered samples as the results count,
   expect(e.kind).toBe('epolice');
   expect(e.approaches).toBe(results.video.intersections.reduce((n, x) => n + (x.approaches - x.coveredApproaches), 0));
   expect(e.count).toBeGreaterThanOrEqual(e.approaches!);
+  for (const l of e.levels) expect(l.total, `${l.cellM} m cells`).toBe(e.count);
+});
+
+test('the blind-spot layer is readable from the default whole-city view: counted in coarser cells, its colours on screen', async ({ page }) => {
+  await openWorkbench(page);
+  const off = await stageShot(page);
+  await page.locator('input[data-layer="blindspots"]').check();
+  const d = await page.evaluate(() => (window.__cimtwin.panels as PanelsHooks).blindspots!.drawn());
+  console.log(`blind spots from the default view: ${JSON.stringify(d)}`);
+  expect('error' in d, JSON.stringify(d)).toBe(false);
+  if ('error' in d) return;
+  const results = await page.evaluate(() => (window.__cimtwin.workbench as WorkbenchHooks).results()!);
+  const unseen = results.video.areas.reduce((n, a) => n + (a.sampleCount - a.coveredSamples), 0);
+  expect(d.count).toBe(unseen);
+  // At city scale the samples' 1.6 m squares would be sub-pixel: a level of coarser cells shows, holding them all.
+  const level = d.levels.find((l) => l.cellM === d.shownCellM);
+  expect(level, `shown ${d.shownCellM} m`).toBeDefined();
+  expect(level!.total).toBe(unseen);
+  await expect(page.locator('#pn-blind-cells')).toBeVisible();
+  const on = await stageShot(page);
+  // the opaque colours of the cells' count classes (the samples' own squares are translucent and not shown here)
+  const colours = (await page.evaluate(() => (window.__cimtwin.panels as PanelsHooks).blindspots!.colours())).filter((c) => c[3] === 255).map((c) => [c[0], c[1], c[2]] as [number, number, number]);
+  expect(colours).toHaveLength(4);
+  if (process.env.PANELS_SHOTS) for (const [n, b] of [['blind-off', off], ['blind-on', on]] as const) (await import('node:fs')).writeFileSync(`${process.env.PANELS_SHOTS}/${n}.png`, b);
+  const share = await layerHueShare(page, off, on, colours, '#pn-blind-legend');
+  console.log(`default view: ${(100 * share.on).toFixed(2)} % of the 3D view in the blind-spot cells' hue, changed by the layer (${(100 * share.off).toFixed(2)} % in that hue before it; ${d.shownCellM} m cells, ${level!.cells} cells)`);
+  expect(share.on).toBeGreaterThan(0.005);
+  // Flying close to the worst area brings back the samples' own squares.
+  await page.evaluate(() => (window.__cimtwin.panels as PanelsHooks).indicators!.select('video_completeness'));
+  await stageShot(page);
+  await expect.poll(async () => page.evaluate(() => { const s = (window.__cimtwin.panels as PanelsHooks).blindspots!.shown(); return 'error' in s ? null : s.shownCellM; }), { timeout: 30_000 }).toBeLessThan(level!.cellM);
 });

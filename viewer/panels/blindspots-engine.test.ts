@@ -6,7 +6,7 @@ import { inventoryFromCity } from '../../sim-core/session/devices.ts';
 import { SimulationSession } from '../../sim-core/session/session.ts';
 import type { DeviceFeature } from '../api/client.ts';
 import { behindRow, locateItem } from './behind.ts';
-import { BlindSpotEngine, blindSpotKindOf, expectedCount, squareMesh } from './blindspots-engine.ts';
+import { AGGREGATION_FACTORS, aggregateLevel, BlindSpotEngine, blindSpotKindOf, expectedCount, levelForScale, squareMesh } from './blindspots-engine.ts';
 import { deviceListValues, planForCity } from './city-values.ts';
 
 let city: City;
@@ -116,5 +116,57 @@ describe('page-side values and what is behind a row', () => {
     const ep = behindRow('epolice_coverage', snap, features)!;
     expect(ep.target.intersectionIds?.length).toBe(snap.video.intersections.filter((x) => !x.covered).length);
     expect(behindRow('ftth_coverage', snap, features)).toBeNull();
+  });
+});
+
+describe('aggregated blind spots', () => {
+  it('every level holds every point once: the cell counts sum to the point count, the classes split the cells', () => {
+    const p = engine.points('video');
+    expect(p.count).toBeGreaterThan(0);
+    for (const f of AGGREGATION_FACTORS) {
+      const level = aggregateLevel(city, p, f * p.cellM);
+      expect(level.total).toBe(p.count);
+      expect(level.classCells.reduce((a, b) => a + b, 0)).toBe(level.cells);
+      expect(level.classes.map((m) => m.squares)).toEqual(level.classCells);
+      expect(level.cells).toBeLessThanOrEqual(p.count);
+      expect(level.maxCount).toBeLessThanOrEqual(f * f);
+    }
+    // Coarser levels have fewer cells.
+    const cells = AGGREGATION_FACTORS.map((f) => aggregateLevel(city, p, f * p.cellM).cells);
+    for (let i = 1; i < cells.length; i++) expect(cells[i]!).toBeLessThanOrEqual(cells[i - 1]!);
+  });
+
+  it('counts by hand: points in two cells, classed by their share of the cell', () => {
+    // 2 m samples, 16 m cells (64 samples each): 40 points in cell (0, 0) → 62.5 % (class 3), 2 in cell (−1, 0) → 3 % (class 0)
+    const xM: number[] = [], yM: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      xM.push(1 + 2 * (k % 8));
+      yM.push(1 + 2 * Math.floor(k / 8));
+    }
+    xM.push(-1, -3);
+    yM.push(1, 1);
+    const level = aggregateLevel(city, { kind: 'video', count: 42, xM: Float64Array.from(xM), yM: Float64Array.from(yM), cellM: 2 }, 16);
+    expect(level.cells).toBe(2);
+    expect(level.total).toBe(42);
+    expect(level.maxCount).toBe(40);
+    expect(level.classCells).toEqual([1, 0, 0, 1]);
+    // the class-3 square is centred on (8, 8) m: its 4 corners average to the centre's ECEF point
+    const m = level.classes[3]!;
+    const ref = squareMesh(city, { kind: 'video', count: 1, xM: Float64Array.of(8), yM: Float64Array.of(8), cellM: 16 }, 0.8, 0.9);
+    for (let k = 0; k < 12; k++) expect(m.positionsM[k]!).toBeCloseTo(ref.positionsM[k]!, 6);
+  });
+});
+
+describe('level for the scale of the view', () => {
+  it('samples up close, then ever coarser cells, the coarsest beyond', () => {
+    const cells = [16, 48, 128, 384];
+    expect(levelForScale(0.5, 2, cells)).toBe(-1); // 1.6 m square = 3.2 px
+    expect(levelForScale(0.8, 2, cells)).toBe(-1); // exactly 2 px
+    expect(levelForScale(1, 2, cells)).toBe(0); // 1.6 px: 16 m cells are 14.4 px
+    expect(levelForScale(4.8, 2, cells)).toBe(0); // 14.4 / 4.8 = 3 px
+    expect(levelForScale(5, 2, cells)).toBe(1);
+    expect(levelForScale(20, 2, cells)).toBe(2); // 115.2 / 20 = 5.8 px
+    expect(levelForScale(500, 2, cells)).toBe(3);
+    expect(levelForScale(Number.NaN, 2, cells)).toBe(-1);
   });
 });

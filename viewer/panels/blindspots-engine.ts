@@ -150,6 +150,93 @@ export function squareMesh(city: City, p: BlindSpotPoints, heightM = 0.8, shrink
   return { positionsM, indices, squares: p.count };
 }
 
+/**
+ * Aggregation levels for the far view: cells of the sample grid × these factors (video, 2 m samples:
+ * 16, 48, 128, 384 m). The layer draws the finest level whose cells stay a few pixels wide.
+ */
+export const AGGREGATION_FACTORS: readonly number[] = [8, 24, 64, 192];
+
+/**
+ * Upper bounds of the count classes of an aggregated cell, as a share of the samples the cell can hold,
+ * `(cellM / sampleCellM)²`: class 0 below 5 %, 1 below 20 %, 2 below 50 %, 3 from 50 % (the colour darkens
+ * with the class).
+ */
+export const COUNT_CLASS_BOUNDS: readonly number[] = [0.05, 0.2, 0.5];
+
+/** The uncovered points gathered into square cells of one size, each cell's count in one of the count classes. */
+export interface AggregatedLevel {
+  /** Side of a cell, metres. */
+  cellM: number;
+  /** Cells holding at least one point. */
+  cells: number;
+  /** Σ counts over the cells (= the points aggregated). */
+  total: number;
+  /** Largest count of one cell. */
+  maxCount: number;
+  /** One square mesh per count class (side 0.9 × `cellM`), class 0 first. */
+  classes: SquareMesh[];
+  /** Cells per class. */
+  classCells: number[];
+}
+
+/**
+ * The points of `p` in square cells of `cellM` metres on the city's local grid (cell (i, j) spans
+ * [i·cellM, (i+1)·cellM) east and likewise north), classed by count against what a cell can hold
+ * (see {@link COUNT_CLASS_BOUNDS}), as ground squares `heightM` above the ellipsoid.
+ */
+export function aggregateLevel(city: City, p: BlindSpotPoints, cellM: number, heightM = 0.8): AggregatedLevel {
+  const counts = new Map<number, number>();
+  // key = i · 2^26 + j with i, j offset by 2^25 (cells of ≥ 1 m over ±33,000 km: exact in a double)
+  const OFFSET = 2 ** 25, SPAN = 2 ** 26;
+  for (let k = 0; k < p.count; k++) {
+    const i = Math.floor(p.xM[k]! / cellM) + OFFSET, j = Math.floor(p.yM[k]! / cellM) + OFFSET;
+    const key = i * SPAN + j;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const capacity = (cellM / p.cellM) ** 2;
+  const classOf = (n: number) => {
+    let c = 0;
+    while (c < COUNT_CLASS_BOUNDS.length && n / capacity >= COUNT_CLASS_BOUNDS[c]!) c++;
+    return c;
+  };
+  const nClasses = COUNT_CLASS_BOUNDS.length + 1;
+  const classCells = new Array<number>(nClasses).fill(0);
+  let total = 0, maxCount = 0;
+  for (const n of counts.values()) {
+    classCells[classOf(n)]!++;
+    total += n;
+    if (n > maxCount) maxCount = n;
+  }
+  const xs = classCells.map((n) => new Float64Array(n));
+  const ys = classCells.map((n) => new Float64Array(n));
+  const fill = new Array<number>(nClasses).fill(0);
+  for (const [key, n] of counts) {
+    const c = classOf(n);
+    const i = Math.floor(key / SPAN) - OFFSET, j = (key % SPAN) - OFFSET;
+    xs[c]![fill[c]!] = (i + 0.5) * cellM;
+    ys[c]![fill[c]!] = (j + 0.5) * cellM;
+    fill[c]!++;
+  }
+  const classes = classCells.map((n, c) => squareMesh(city, { kind: p.kind, count: n, xM: xs[c]!, yM: ys[c]!, cellM }, heightM, 0.9));
+  return { cellM, cells: counts.size, total, maxCount, classes, classCells };
+}
+
+/** The samples' own squares show while they are at least this wide on screen, pixels. */
+export const FINE_MIN_PX = 2;
+/** Otherwise the finest aggregation level whose cells are at least this wide on screen, pixels. */
+export const CELL_MIN_PX = 3;
+
+/**
+ * What to draw at `metresPerPixel` (at the centre of the view): −1 for the samples' own squares (side
+ * `0.8 × sampleCellM`), else the index of the finest level in `levelCellM` (ascending) whose squares
+ * (0.9 × the cell) are {@link CELL_MIN_PX} wide, else the coarsest.
+ */
+export function levelForScale(metresPerPixel: number, sampleCellM: number, levelCellM: readonly number[]): number {
+  if (!(metresPerPixel > 0) || (0.8 * sampleCellM) / metresPerPixel >= FINE_MIN_PX) return -1;
+  for (let i = 0; i < levelCellM.length; i++) if ((0.9 * levelCellM[i]!) / metresPerPixel >= CELL_MIN_PX) return i;
+  return levelCellM.length - 1;
+}
+
 /** The edits that turn inventory `from` into `to` (changed devices: removed and added again). */
 export function inventoryEdits(from: DeviceInventory, to: DeviceInventory): Edit[] {
   const edits: Edit[] = [];

@@ -47,8 +47,26 @@ export interface PanelsHooks {
   blindspots?: {
     setVisible(visible: boolean): void;
     /** Resolves when the blind spots of the selected indicator are drawn. */
-    drawn(): Promise<{ kind: string; count: number; approaches: number | null; squares: number } | { error: string }>;
+    drawn(): Promise<BlindSpotsDrawn | { error: string }>;
+    /** What is drawn now, and at which level (without waiting). */
+    shown(): BlindSpotsDrawn | { error: string };
+    /** The layer's colours for the selected kind (RGBA bytes): the samples' squares, then the count classes of the cells. */
+    colours(): [number, number, number, number][];
   };
+}
+
+/**
+ * The blind spots drawn: `count` uncovered points (`squares` sample squares), the same points counted in the
+ * cells of each aggregation level (Σ cell counts `total` = `count`), and the cell size shown now (the
+ * samples' own grid when their squares show; null while hidden).
+ */
+export interface BlindSpotsDrawn {
+  kind: string;
+  count: number;
+  approaches: number | null;
+  squares: number;
+  levels: { cellM: number; cells: number; total: number; classCells: number[] }[];
+  shownCellM: number | null;
 }
 
 declare module '../hooks.ts' {
