@@ -66,16 +66,16 @@ const CORRIDORS: BenchCorridor[] = [
   { name: 'SHORT-40', spacingM: irregular(13, 11, 300, 450), speedKmh: 40, cycleS: 80, turnOffSide: 'right' },
   { name: 'PEER-50', spacingM: [400, 350, 500, 300, 600, 450, 380], speedKmh: 50, cycleS: 90, turnOffSide: 'left' },
 ];
-const ALL_VARIANTS = ['zero', 'random', 'tlsCoord', 'maxband', 'numerical', 'best', 'retimed', 'tlsRetimed'] as const;
+const ALL_VARIANTS = ['zero', 'random', 'tlsCoord', 'maxband', 'numerical', 'best', 'cycled', 'retimed', 'tlsRetimed'] as const;
 type Variant = (typeof ALL_VARIANTS)[number];
 /** GW_VARIANTS picks a subset (tlsCoord is always run: everything is compared with it). */
-const VARIANTS: Variant[] = (process.env.GW_VARIANTS ?? 'tlsCoord,best,retimed,tlsRetimed').split(',').map((v) => {
+const VARIANTS: Variant[] = (process.env.GW_VARIANTS ?? 'tlsCoord,best,cycled,retimed,tlsRetimed').split(',').map((v) => {
   if (!(ALL_VARIANTS as readonly string[]).includes(v)) throw new Error(`GW_VARIANTS: unknown variant '${v}' (one of ${ALL_VARIANTS.join(', ')})`);
   return v as Variant;
 });
 if (!VARIANTS.includes('tlsCoord')) VARIANTS.unshift('tlsCoord');
 /** Ours, compared with tlsCoordinator: offsets only (same programs) and retimed (cycle + split + offsets). */
-const OURS = VARIANTS.filter((v): v is 'maxband' | 'numerical' | 'best' | 'retimed' => v === 'maxband' || v === 'numerical' || v === 'best' || v === 'retimed');
+const OURS = VARIANTS.filter((v): v is 'maxband' | 'numerical' | 'best' | 'cycled' | 'retimed' => v === 'maxband' || v === 'numerical' || v === 'best' || v === 'cycled' || v === 'retimed');
 /** Run our traffic model (IDM) on every plan too (GW_IDM=1; slow). */
 const WITH_IDM = process.env.GW_IDM === '1';
 
@@ -142,6 +142,12 @@ for (const c of MERGE ? [] : CORRIDORS) {
     // (the demand is known to us as the routes are to tlsCoordinator): offsets only, and retimed.
     const demandArgs = ['--demand-veh-h', String(q / 2), '--turn-in-veh-h', String(SIDE.turnInVehPerH / 2), '--sumo', '--sumo-routes', join(dir, `routes${q}.rou.xml`), '--sumo-seed', String(JUDGE_SEED)];
     if (VARIANTS.includes('best')) ours.best = cimtwin(join(dir, `best${q}.add.xml`), '--method', 'best', ...demandArgs);
+    // The common cycle chosen too (MAXBAND's cycle variable, Little et al. 1981), the net's green ratios kept.
+    let cycledCycleS = c.cycleS;
+    if (VARIANTS.includes('cycled')) {
+      ours.cycled = cimtwin(join(dir, `cycled${q}.add.xml`), '--method', 'best', '--optimise-timing', '--keep-split', '--cross-veh-h', String(SIDE.crossVehPerH + SIDE.turnInVehPerH), '--arterial-lanes', '2', ...demandArgs);
+      cycledCycleS = JSON.parse(readFileSync(join(dir, `cycled${q}.report.json`), 'utf8')).plan.cycleS;
+    }
     let retimedCycleS = c.cycleS;
     if (VARIANTS.includes('retimed')) {
       ours.retimed = cimtwin(join(dir, `retimed${q}.add.xml`), '--method', 'best', '--optimise-timing', '--cross-veh-h', String(SIDE.crossVehPerH + SIDE.turnInVehPerH), '--arterial-lanes', '2', ...demandArgs);
@@ -158,7 +164,7 @@ for (const c of MERGE ? [] : CORRIDORS) {
       const netFile = v === 'tlsRetimed' ? `retimed${q}.net.xml` : 'corridor.net.xml';
       const rs = SEEDS.map((s) => sumo(dir, `routes${q}.rou.xml`, add, s, `${v}${q}`, netFile));
       // Our traffic model on the same plan: one lane per direction (half the through demand), the turn-ins.
-      const retimedPlan = v === 'retimed' || v === 'tlsRetimed';
+      const retimedPlan = v === 'retimed' || v === 'tlsRetimed' || v === 'cycled';
       const idm = WITH_IDM && !retimedPlan ? simulateCorridor(corridor.arterial, offsetsOf(v), { outboundVehPerH: q / 2, inboundVehPerH: q / 2, turnInVehPerH: SIDE.turnInVehPerH / 2, arrivals: 'uniform' }) : null;
       const measured = retimedPlan ? null : measureBands(corridor.arterial, offsetsOf(v));
       rows.push({
@@ -177,7 +183,7 @@ for (const c of MERGE ? [] : CORRIDORS) {
           allStops: mean(rs, (r) => r.all.stops),
           perSeed: rs.map((r) => ({ stops: r.thru.stops, timeLossS: r.thru.timeLossS })),
         },
-        cycleS: retimedPlan ? retimedCycleS : c.cycleS,
+        cycleS: v === 'cycled' ? cycledCycleS : retimedPlan ? retimedCycleS : c.cycleS,
         ...(idm ? { idm: { stops: idm.all.stopsPerVehicle, timeLossS: idm.all.timeLossS } } : {}),
         ...(measured ? { bandS: { outbound: measured.outbound.widthS, inbound: measured.inbound.widthS } } : {}),
       });
@@ -213,7 +219,7 @@ const spread = (r: Row, f: (x: { stops: number; timeLossS: number }) => number) 
   const xs = r.sumo.perSeed.map(f);
   return (Math.max(...xs) - Math.min(...xs)) / 2;
 };
-lines.push('| corridor | signals | demand veh/h/dir | ' + VARIANTS.map((v) => `${v} stops / loss s`).join(' | ') + ' | ' + OURS.map((v) => `${v} ÷ tlsCoord (stops, loss)`).join(' | ') + ' | cycle s: given, retimed | all-vehicle loss s: ' + VARIANTS.join(', ') + ' |');
+lines.push('| corridor | signals | demand veh/h/dir | ' + VARIANTS.map((v) => `${v} stops / loss s`).join(' | ') + ' | ' + OURS.map((v) => `${v} ÷ tlsCoord (stops, loss)`).join(' | ') + ' | cycle s: given, cycled, retimed | all-vehicle loss s: ' + VARIANTS.join(', ') + ' |');
 lines.push('|' + ' --- |'.repeat(3 + VARIANTS.length + OURS.length + 2));
 const noWorse: Record<string, number> = {}, better: Record<string, number> = {}, noWorseAll: Record<string, number> = {};
 for (const v of OURS) (noWorse[v] = 0), (better[v] = 0), (noWorseAll[v] = 0);
@@ -233,7 +239,8 @@ for (const g of groups) {
   }
   const cell = (v: Variant) => `${by(v).sumo.stops.toFixed(2)}±${spread(by(v), (x) => x.stops).toFixed(2)} / ${by(v).sumo.timeLossS.toFixed(0)}±${spread(by(v), (x) => x.timeLossS).toFixed(0)}`;
   const retimedC = rs.find((r) => r.variant === 'retimed')?.cycleS;
-  lines.push(`| ${name} | ${rs[0].signals} | ${q} | ${VARIANTS.map(cell).join(' | ')} | ${OURS.map((v) => ratio(v).map((x) => x.toFixed(2)).join(', ')).join(' | ')} | ${by('tlsCoord').cycleS}, ${retimedC ?? '–'} | ${VARIANTS.map((v) => by(v).sumo.allTimeLossS.toFixed(0)).join(', ')} |`);
+  const cycledC = rs.find((r) => r.variant === 'cycled')?.cycleS;
+  lines.push(`| ${name} | ${rs[0].signals} | ${q} | ${VARIANTS.map(cell).join(' | ')} | ${OURS.map((v) => ratio(v).map((x) => x.toFixed(2)).join(', ')).join(' | ')} | ${by('tlsCoord').cycleS}, ${cycledC ?? '–'}, ${retimedC ?? '–'} | ${VARIANTS.map((v) => by(v).sumo.allTimeLossS.toFixed(0)).join(', ')} |`);
 }
 console.log('\nSUMO-measured through-vehicle stops per vehicle / time loss (s), mean of both directions and SUMO seeds ' + SEEDS.join(',') + ' (± half the range over the seeds)');
 console.log(lines.join('\n'));

@@ -7,9 +7,9 @@
  *   cimtwin greenwave --sumo-net net.xml --route J1,J2,J3 [--speed-kmh 50] [--cycle-s 90] [--method maxband] -o offsets.add.xml
  *   cimtwin greenwave --city city.json --nodes n1,n9 -o offsets.add.xml
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CAC } from 'cac';
 import { CimError } from '../../../sim-core/cim/errors.ts';
@@ -82,58 +82,83 @@ interface Candidate {
  * for the arterial guard, the same over the through traffic (vehicles whose route, from SUMO's vehroute
  * output, drives every link of the corridor in one direction). SUMO must be installed (`sumo` on the PATH).
  */
-function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): JudgedCandidate[] {
+function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate[]> {
   const probe = spawnSync('sumo', ['--version'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new CimError('--sumo needs SUMO (`sumo` on the PATH; see scripts/install-sumo.sh)', { field: '--sumo' });
+  return withTempDir(async (dir) => {
+    // One SUMO process per core: the runs are independent and each is single-threaded.
+    const out: JudgedCandidate[] = new Array(candidates.length);
+    let next = 0;
+    const worker = async () => {
+      for (let k = next++; k < candidates.length; k = next++) out[k] = await judgeOne(dir, k, netPath, routesPath, candidates[k], seed, endS, linkEdges);
+    };
+    await Promise.all(Array.from({ length: Math.min(availableParallelism(), candidates.length) }, worker));
+    return out;
+  });
+}
+
+async function withTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'cimtwin-gw-'));
   try {
-    return candidates.map((c, k) => {
-      const add = join(dir, `c${k}.add.xml`);
-      writeFileSync(add, sumoOffsetsAdditional(c.plan, c.corridor!));
-      const trip = join(dir, `c${k}.trip.xml`);
-      const vehroute = join(dir, `c${k}.vehroute.xml`);
-      const r = spawnSync('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute], {
-        encoding: 'utf8',
-        env: { SUMO_HOME: '/usr/share/sumo', ...process.env },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      if (r.status !== 0) throw new CimError(`SUMO failed on candidate ${c.label}: ${(r.stderr || r.stdout).trim().slice(0, 500)}`, { file: netPath, field: '--sumo' });
-      // Through vehicles: their route (vehroute output, the last <route> of each vehicle) drives the whole corridor.
-      const through = new Set<string>();
-      for (const m of readFileSync(vehroute, 'utf8').matchAll(/<vehicle\s[^>]*?id="([^"]+)"[^>]*>([\s\S]*?)<\/vehicle>/g)) {
-        const routes = [...m[2].matchAll(/<route\s[^>]*?edges="([^"]*)"/g)];
-        const edges = routes.length ? routes[routes.length - 1][1].trim().split(/\s+/) : [];
-        if (isThroughRoute(edges, linkEdges)) through.add(m[1]);
-      }
-      let n = 0, loss = 0, stops = 0, tn = 0, tloss = 0, tstops = 0;
-      for (const m of readFileSync(trip, 'utf8').matchAll(/<tripinfo\s([^>]*?)\/?>/g)) {
-        const id = /\bid="([^"]+)"/.exec(m[1]), tl = /timeLoss="([\d.eE+-]+)"/.exec(m[1]), wc = /waitingCount="(\d+)"/.exec(m[1]);
-        if (!id || !tl || !wc) continue;
-        n++;
-        loss += Number(tl[1]);
-        stops += Number(wc[1]);
-        if (through.has(id[1])) {
-          tn++;
-          tloss += Number(tl[1]);
-          tstops += Number(wc[1]);
-        }
-      }
-      if (n === 0) throw new CimError(`SUMO finished no trip in ${endS} s with candidate ${c.label}`, { file: routesPath, field: '--sumo-routes' });
-      return {
-        label: c.label,
-        scoreS: (loss + 20 * stops) / n,
-        stops: stops / n,
-        timeLossS: loss / n,
-        vehicles: n,
-        thruStops: tn ? tstops / tn : 0,
-        thruTimeLossS: tn ? tloss / tn : 0,
-        thruVehicles: tn,
-        start: c.start === true,
-      };
-    });
+    return await f(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One judging run of one candidate: SUMO's tripinfo and vehroute outputs read into a {@link JudgedCandidate}. */
+async function judgeOne(dir: string, k: number, netPath: string, routesPath: string, c: Candidate, seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate> {
+  const add = join(dir, `c${k}.add.xml`);
+  writeFileSync(add, sumoOffsetsAdditional(c.plan, c.corridor!));
+  const trip = join(dir, `c${k}.trip.xml`);
+  const vehroute = join(dir, `c${k}.vehroute.xml`);
+  const r = await new Promise<{ status: number | null; text: string }>((done, fail) => {
+    const p = spawn('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute], {
+      env: { SUMO_HOME: '/usr/share/sumo', ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    const keep = (b: Buffer) => {
+      if (text.length < 4096) text += b.toString('utf8');
+    };
+    p.stdout.on('data', keep);
+    p.stderr.on('data', keep);
+    p.on('error', fail);
+    p.on('close', (status) => done({ status, text }));
+  });
+  if (r.status !== 0) throw new CimError(`SUMO failed on candidate ${c.label}: ${r.text.trim().slice(0, 500)}`, { file: netPath, field: '--sumo' });
+  // Through vehicles: their route (vehroute output, the last <route> of each vehicle) drives the whole corridor.
+  const through = new Set<string>();
+  for (const m of readFileSync(vehroute, 'utf8').matchAll(/<vehicle\s[^>]*?id="([^"]+)"[^>]*>([\s\S]*?)<\/vehicle>/g)) {
+    const routes = [...m[2].matchAll(/<route\s[^>]*?edges="([^"]*)"/g)];
+    const edges = routes.length ? routes[routes.length - 1][1].trim().split(/\s+/) : [];
+    if (isThroughRoute(edges, linkEdges)) through.add(m[1]);
+  }
+  let n = 0, loss = 0, stops = 0, tn = 0, tloss = 0, tstops = 0;
+  for (const m of readFileSync(trip, 'utf8').matchAll(/<tripinfo\s([^>]*?)\/?>/g)) {
+    const id = /\bid="([^"]+)"/.exec(m[1]), tl = /timeLoss="([\d.eE+-]+)"/.exec(m[1]), wc = /waitingCount="(\d+)"/.exec(m[1]);
+    if (!id || !tl || !wc) continue;
+    n++;
+    loss += Number(tl[1]);
+    stops += Number(wc[1]);
+    if (through.has(id[1])) {
+      tn++;
+      tloss += Number(tl[1]);
+      tstops += Number(wc[1]);
+    }
+  }
+  if (n === 0) throw new CimError(`SUMO finished no trip in ${endS} s with candidate ${c.label}`, { file: routesPath, field: '--sumo-routes' });
+  return {
+    label: c.label,
+    scoreS: (loss + 20 * stops) / n,
+    stops: stops / n,
+    timeLossS: loss / n,
+    vehicles: n,
+    thruStops: tn ? tstops / tn : 0,
+    thruTimeLossS: tn ? tloss / tn : 0,
+    thruVehicles: tn,
+    start: c.start === true,
+  };
 }
 
 /** The report's account of a SUMO-judged choice: the ranking, the guard's reference and whom it excluded. */
@@ -329,7 +354,7 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     }
     if (o.sumo) {
       const cands: Candidate[] = [...startPlans.map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor, start: true })), ...retimed];
-      const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
+      const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
       const choice = chooseJudged(judged, { guard: true });
       chosen = cands[choice.index];
       sumoReport = sumoReportOf(judged, choice, sumoSeed, sumoEndS);
@@ -346,7 +371,7 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     plan.details = { ...plan.details, timing: timingReport.chosen };
   } else if (o.sumo) {
     const cands: Candidate[] = (await offsetCandidates(arterial)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
-    const judged = judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
+    const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
     const choice = chooseJudged(judged, { guard: true });
     plan = cands[choice.index].plan;
     sumoReport = sumoReportOf(judged, choice, sumoSeed, sumoEndS);
