@@ -22,6 +22,8 @@ export interface JudgedCandidate {
   thruStops: number;
   thruTimeLossS: number;
   thruVehicles: number;
+  /** Per link: the through vehicles' stop-line-to-stop-line times in the run, s (both directions; see {@link linkTraversalsS}). */
+  linkTraversalsS?: number[][];
   /** True for an offsets-only candidate at the arterial's starting (given) timing. */
   start: boolean;
 }
@@ -116,4 +118,45 @@ export function distinctOffsetPlans(offsets: readonly (readonly number[])[], cyc
     if (!keep.some((k) => same(offsets[k], o))) keep.push(i);
   });
   return keep;
+}
+
+/**
+ * Stop-line-to-stop-line times of one through vehicle on each link of the corridor, from its route and
+ * SUMO's `exitTimes` (vehroute output with `--vehroute-output.exit-times`): for link i, from leaving the
+ * edge before the link (entering signal i's junction) to leaving the link's last edge (reaching signal
+ * i + 1's stop line). `NaN` for a link the vehicle did not drive in full or that starts its route.
+ */
+export function linkTraversalsS(routeEdges: readonly string[], exitTimesS: readonly number[], linkEdges: readonly { outbound: readonly string[]; inbound: readonly string[] }[]): number[] {
+  const out = new Array<number>(linkEdges.length).fill(Number.NaN);
+  if (exitTimesS.length !== routeEdges.length) return out;
+  linkEdges.forEach((l, i) => {
+    for (const path of [l.outbound, l.inbound]) {
+      if (path.length === 0) continue;
+      const k = routeEdges.indexOf(path[0]);
+      if (k < 1 || k + path.length > routeEdges.length) continue;
+      let ok = true;
+      for (let j = 1; j < path.length; j++) if (routeEdges[k + j] !== path[j]) ok = false;
+      if (ok) out[i] = exitTimesS[k + path.length - 1] - exitTimesS[k - 1];
+    }
+  });
+  return out;
+}
+
+/**
+ * The progression speed the traffic really drives on each link, m/s: link length ÷ the `quantile` (default
+ * 0.35) of the through vehicles' traversal times on it, both directions pooled. A low quantile so that
+ * the vehicles held at the downstream red (20–40 % at most on a coordinated corridor) do not count; the
+ * median of the rest. `NaN` where fewer than `minSamples` (default 20) times were seen.
+ */
+export function measuredProgressionSpeedsMps(lengthsM: readonly number[], traversalsS: readonly (readonly number[])[], options: { quantile?: number; minSamples?: number } = {}): number[] {
+  const q = options.quantile ?? 0.35;
+  const min = options.minSamples ?? 20;
+  return lengthsM.map((len, i) => {
+    const t = traversalsS[i].filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b);
+    if (t.length < min) return Number.NaN;
+    const pos = q * (t.length - 1);
+    const lo = Math.floor(pos);
+    const v = t[lo] + (t[Math.min(lo + 1, t.length - 1)] - t[lo]) * (pos - lo);
+    return len / v;
+  });
 }

@@ -19,7 +19,7 @@ import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
 import { solveOneWay, solveSplitWave } from '../../../sim-core/signal/oneway.ts';
 import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, retimeProgram, sumoOffsetsAdditional, type SumoCorridor, type SumoCorridorOptions, type SumoNet } from '../../../sim-core/signal/sumo.ts';
-import { chooseJudged, distinctOffsetPlans, isThroughRoute, SPEED_FACTORS, type JudgedCandidate, type JudgedChoice } from '../../../sim-core/signal/judge.ts';
+import { chooseJudged, distinctOffsetPlans, isThroughRoute, linkTraversalsS, measuredProgressionSpeedsMps, SPEED_FACTORS, type JudgedCandidate, type JudgedChoice } from '../../../sim-core/signal/judge.ts';
 import { optimiseTiming, scaleDesignSpeed, type TimingCandidate } from '../../../sim-core/signal/timing.ts';
 import { rankPlansByTraffic, simulateCorridor, SUMO_LIKE_DRIVER, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
 import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
@@ -59,6 +59,7 @@ export interface GreenwaveOptions {
   sumo?: boolean;
   sumoRoutes?: string;
   sumoSeed?: number;
+  sumoRuns?: number;
   sumoEndS?: number;
   sumoTop?: number;
   output?: string;
@@ -82,19 +83,27 @@ interface Candidate {
  * for the arterial guard, the same over the through traffic (vehicles whose route, from SUMO's vehroute
  * output, drives every link of the corridor in one direction). SUMO must be installed (`sumo` on the PATH).
  */
-function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate[]> {
+function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seeds: readonly number[], endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate[]> {
   const probe = spawnSync('sumo', ['--version'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new CimError('--sumo needs SUMO (`sumo` on the PATH; see scripts/install-sumo.sh)', { field: '--sumo' });
   return withTempDir(async (dir) => {
-    // One SUMO process per core: the runs are independent and each is single-threaded.
-    const out: JudgedCandidate[] = new Array(candidates.length);
+    // One SUMO process per core: the runs (candidate × seed) are independent and each is single-threaded.
+    const jobs = candidates.flatMap((c, k) => seeds.map((seed, s) => ({ c, k, seed, name: `c${k}s${s}` })));
+    const out: JudgedCandidate[] = new Array(jobs.length);
     let next = 0;
     const worker = async () => {
-      for (let k = next++; k < candidates.length; k = next++) out[k] = await judgeOne(dir, k, netPath, routesPath, candidates[k], seed, endS, linkEdges);
+      for (let j = next++; j < jobs.length; j = next++) out[j] = await judgeOne(dir, jobs[j].name, netPath, routesPath, jobs[j].c, jobs[j].seed, endS, linkEdges);
     };
-    await Promise.all(Array.from({ length: Math.min(availableParallelism(), candidates.length) }, worker));
-    return out;
+    await Promise.all(Array.from({ length: Math.min(availableParallelism(), jobs.length) }, worker));
+    return candidates.map((_, k) => meanJudged(out.slice(k * seeds.length, (k + 1) * seeds.length)));
   });
+}
+
+/** The mean of one candidate's judging runs (one per seed). */
+function meanJudged(runs: JudgedCandidate[]): JudgedCandidate {
+  if (runs.length === 1) return runs[0];
+  const m = (f: (j: JudgedCandidate) => number) => runs.reduce((a, j) => a + f(j), 0) / runs.length;
+  return { ...runs[0], scoreS: m((j) => j.scoreS), stops: m((j) => j.stops), timeLossS: m((j) => j.timeLossS), vehicles: m((j) => j.vehicles), thruStops: m((j) => j.thruStops), thruTimeLossS: m((j) => j.thruTimeLossS), thruVehicles: Math.min(...runs.map((j) => j.thruVehicles)), linkTraversalsS: runs[0].linkTraversalsS?.map((_, i) => runs.flatMap((j) => j.linkTraversalsS?.[i] ?? [])) };
 }
 
 async function withTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
@@ -107,13 +116,13 @@ async function withTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** One judging run of one candidate: SUMO's tripinfo and vehroute outputs read into a {@link JudgedCandidate}. */
-async function judgeOne(dir: string, k: number, netPath: string, routesPath: string, c: Candidate, seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate> {
-  const add = join(dir, `c${k}.add.xml`);
+async function judgeOne(dir: string, name: string, netPath: string, routesPath: string, c: Candidate, seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate> {
+  const add = join(dir, `${name}.add.xml`);
   writeFileSync(add, sumoOffsetsAdditional(c.plan, c.corridor!));
-  const trip = join(dir, `c${k}.trip.xml`);
-  const vehroute = join(dir, `c${k}.vehroute.xml`);
+  const trip = join(dir, `${name}.trip.xml`);
+  const vehroute = join(dir, `${name}.vehroute.xml`);
   const r = await new Promise<{ status: number | null; text: string }>((done, fail) => {
-    const p = spawn('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute], {
+    const p = spawn('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute, '--vehroute-output.exit-times'], {
       env: { SUMO_HOME: '/usr/share/sumo', ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -128,11 +137,19 @@ async function judgeOne(dir: string, k: number, netPath: string, routesPath: str
   });
   if (r.status !== 0) throw new CimError(`SUMO failed on candidate ${c.label}: ${r.text.trim().slice(0, 500)}`, { file: netPath, field: '--sumo' });
   // Through vehicles: their route (vehroute output, the last <route> of each vehicle) drives the whole corridor.
+  // Their stop-line-to-stop-line times per link (exit times) measure the speed the platoons really drive.
   const through = new Set<string>();
+  const linkTraversals: number[][] = linkEdges.map(() => []);
   for (const m of readFileSync(vehroute, 'utf8').matchAll(/<vehicle\s[^>]*?id="([^"]+)"[^>]*>([\s\S]*?)<\/vehicle>/g)) {
-    const routes = [...m[2].matchAll(/<route\s[^>]*?edges="([^"]*)"/g)];
-    const edges = routes.length ? routes[routes.length - 1][1].trim().split(/\s+/) : [];
-    if (isThroughRoute(edges, linkEdges)) through.add(m[1]);
+    const routes = [...m[2].matchAll(/<route\s([^>]*?)\/?>/g)];
+    const last = routes.length ? routes[routes.length - 1][1] : '';
+    const edges = (/\bedges="([^"]*)"/.exec(last)?.[1] ?? '').trim().split(/\s+/);
+    if (!isThroughRoute(edges, linkEdges)) continue;
+    through.add(m[1]);
+    const exits = /\bexitTimes="([^"]*)"/.exec(last)?.[1].trim().split(/\s+/).map(Number) ?? [];
+    linkTraversalsS(edges, exits, linkEdges).forEach((t, i) => {
+      if (Number.isFinite(t)) linkTraversals[i].push(t);
+    });
   }
   let n = 0, loss = 0, stops = 0, tn = 0, tloss = 0, tstops = 0;
   for (const m of readFileSync(trip, 'utf8').matchAll(/<tripinfo\s([^>]*?)\/?>/g)) {
@@ -157,19 +174,20 @@ async function judgeOne(dir: string, k: number, netPath: string, routesPath: str
     thruStops: tn ? tstops / tn : 0,
     thruTimeLossS: tn ? tloss / tn : 0,
     thruVehicles: tn,
+    linkTraversalsS: linkTraversals,
     start: c.start === true,
   };
 }
 
 /** The report's account of a SUMO-judged choice: the ranking, the guard's reference and whom it excluded. */
-function sumoReportOf(judged: JudgedCandidate[], choice: JudgedChoice, seed: number, endS: number): Record<string, unknown> {
+function sumoReportOf(judged: JudgedCandidate[], choice: JudgedChoice, seeds: readonly number[], endS: number): Record<string, unknown> {
   return {
-    judgedBy: `SUMO, seed ${seed}, ${endS} s, every vehicle: time loss + 20 s × stops; arterial guard: no candidate with more through stops or through time loss than the starting timing's best offsets-only candidate`,
+    judgedBy: `SUMO, ${seeds.length === 1 ? `seed ${seeds[0]}` : `mean of seeds ${seeds.join(', ')}`}, ${endS} s, every vehicle: time loss + 20 s × stops; arterial guard: no candidate with more through stops or through time loss than the starting timing's best offsets-only candidate`,
     chosen: judged[choice.index].label,
     guard: choice.guardOff
       ? { applied: false, why: choice.guardOff }
       : { applied: true, reference: judged[choice.referenceIndex].label, referenceThruStops: judged[choice.referenceIndex].thruStops, referenceThruTimeLossS: judged[choice.referenceIndex].thruTimeLossS, excluded: choice.excluded.map((i) => judged[i].label) },
-    ranking: judged.map((j, i) => ({ ...j, excludedByGuard: choice.excluded.includes(i) })).sort((a, b) => a.scoreS - b.scoreS),
+    ranking: judged.map(({ linkTraversalsS: _t, ...j }, i) => ({ ...j, excludedByGuard: choice.excluded.includes(i) })).sort((a, b) => a.scoreS - b.scoreS),
   };
 }
 
@@ -286,6 +304,9 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   if (o.sumo && (!o.sumoRoutes || !o.sumoNet)) throw new CimError('--sumo judges the candidates in SUMO: it needs --sumo-net and --sumo-routes <routes.rou.xml>', { field: '--sumo-routes' });
   if (o.sumoRoutes) checkInputFile(o.sumoRoutes);
   const sumoSeed = optNumber(o.sumoSeed ?? 101, '--sumo-seed', Number.isInteger, 'an integer')!;
+  // --sumo-runs n: each candidate judged on seeds sumoSeed … sumoSeed + n − 1, the results averaged.
+  const sumoRuns = optNumber(o.sumoRuns ?? 1, '--sumo-runs', (x) => Number.isInteger(x) && x >= 1 && x <= 10, 'an integer 1–10')!;
+  const sumoSeeds = Array.from({ length: sumoRuns }, (_, i) => sumoSeed + i);
   const sumoEndS = optNumber(o.sumoEndS ?? 1800, '--sumo-end-s', (x) => x >= 300 && x <= 86400, 'a time of 300–86400 s')!;
   const sumoTop = optNumber(o.sumoTop ?? 3, '--sumo-top', (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer 1–20')!;
   // The offsets-only candidates at the arterial's own timing.
@@ -304,7 +325,24 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     }
     return distinctOffsetPlans(list.map(planOffsets), a.cycleS).map((i) => list[i]);
   };
-  const labelOf = (p: GreenWavePlan) => `${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}${p.details.designSpeedFactor ? ` ×${String(p.details.designSpeedFactor)} speed` : ''}`;
+  const labelOf = (p: GreenWavePlan) => `${p.method}${p.method === 'oneway' ? ` ${String(p.details.direction)}` : ''}${p.details.designSpeedFactor ? ` ×${String(p.details.designSpeedFactor)} speed` : ''}${p.details.measuredSpeedsMps ? ' at measured speeds' : ''}`;
+  // With --sumo: after a first judging, the offsets-only candidates again at the progression speeds the
+  // through traffic really drove in those runs (per link, from SUMO's exit times), judged with the rest.
+  // A design speed is a guess (tlsCoordinator's: 0.8 × the limit); the platoons' own speed is measured.
+  const measuredCandidates = async (a: Arterial, judged: readonly JudgedCandidate[], existing: readonly GreenWavePlan[]): Promise<GreenWavePlan[]> => {
+    if (method !== 'best') return [];
+    const pooled = a.links.map((_, i) => judged.flatMap((j) => j.linkTraversalsS?.[i] ?? []));
+    const v = measuredProgressionSpeedsMps(a.links.map((l) => l.lengthM), pooled);
+    if (v.some((x) => !Number.isFinite(x))) return [];
+    const am: Arterial = {
+      ...a,
+      links: a.links.map((l, i) => ({ ...l, speedMps: v[i], minSpeedMps: (l.minSpeedMps * v[i]) / l.speedMps, maxSpeedMps: (l.maxSpeedMps * v[i]) / l.speedMps, speedLimitMps: Math.max(l.speedLimitMps, v[i]) })),
+    };
+    const raw = [await solveMaxband(am, { inboundWeight, speedMode: 'fixed' }), solveSplitWave(am, { kind: 'diverging' }), solveSplitWave(am, { kind: 'converging' }), solveOneWay(am, { direction: 'outbound' }), solveOneWay(am, { direction: 'inbound' })];
+    const plans = raw.map((p) => assemblePlan(a, p.method, planOffsets(p), { speeds: p.progressionSpeedsMps, details: { ...p.details, measuredSpeedsMps: v.map((x) => Math.round(x * 1000) / 1000) } }));
+    const all = [...existing, ...plans];
+    return distinctOffsetPlans(all.map(planOffsets), a.cycleS).filter((i) => i >= existing.length).map((i) => all[i]);
+  };
   if (o.optimiseTiming) {
     let lo = 50, hi = 120;
     if (o.cycleRange !== undefined) {
@@ -354,10 +392,13 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     }
     if (o.sumo) {
       const cands: Candidate[] = [...startPlans.map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor, start: true })), ...retimed];
-      const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
+      const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeeds, sumoEndS, corridor!.linkEdges);
+      const extra: Candidate[] = (await measuredCandidates(arterial, judged.slice(0, startPlans.length), startPlans)).map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor, start: true }));
+      cands.push(...extra);
+      judged.push(...(await judgeInSumo(o.sumoNet!, o.sumoRoutes!, extra, sumoSeeds, sumoEndS, corridor!.linkEdges)));
       const choice = chooseJudged(judged, { guard: true });
       chosen = cands[choice.index];
-      sumoReport = sumoReportOf(judged, choice, sumoSeed, sumoEndS);
+      sumoReport = sumoReportOf(judged, choice, sumoSeeds, sumoEndS);
     }
     arterial = chosen.arterial;
     written = chosen.corridor;
@@ -370,11 +411,15 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     };
     plan.details = { ...plan.details, timing: timingReport.chosen };
   } else if (o.sumo) {
-    const cands: Candidate[] = (await offsetCandidates(arterial)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
-    const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeed, sumoEndS, corridor!.linkEdges);
+    const starts = await offsetCandidates(arterial);
+    const cands: Candidate[] = starts.map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
+    const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeeds, sumoEndS, corridor!.linkEdges);
+    const extra: Candidate[] = (await measuredCandidates(arterial, judged, starts)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
+    cands.push(...extra);
+    judged.push(...(await judgeInSumo(o.sumoNet!, o.sumoRoutes!, extra, sumoSeeds, sumoEndS, corridor!.linkEdges)));
     const choice = chooseJudged(judged, { guard: true });
     plan = cands[choice.index].plan;
-    sumoReport = sumoReportOf(judged, choice, sumoSeed, sumoEndS);
+    sumoReport = sumoReportOf(judged, choice, sumoSeeds, sumoEndS);
   } else {
     plan = await solve(method);
   }
@@ -465,6 +510,7 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--sumo', 'judge the candidate plans in SUMO itself (short runs on --sumo-routes) instead of the traffic model')
     .option('--sumo-routes <routes.rou.xml>', 'SUMO routes with the demand, for --sumo')
     .option('--sumo-seed <n>', 'SUMO seed of the judging runs (default 101)')
+    .option('--sumo-runs <n>', 'judging runs per candidate, on seeds --sumo-seed, +1, …, averaged (default 1)')
     .option('--sumo-end-s <s>', 'length of a judging run, s (default 1800)')
     .option('--sumo-top <n>', 'how many of the traffic model\'s best timings SUMO judges with --optimise-timing (default 3)')
     .option('-o, --output <offsets.add.xml>', 'the SUMO additional file to write; the report goes beside it (*.report.json)')
