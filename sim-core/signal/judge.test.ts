@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseJudged, distinctOffsetPlans, isThroughRoute, type JudgedCandidate } from './judge.ts';
+import { chooseJudged, distinctOffsetPlans, isThroughRoute, linkTraversalsS, measuredProgressionSpeedsMps, type JudgedCandidate } from './judge.ts';
 
 const cand = (label: string, scoreS: number, thruStops: number, thruTimeLossS: number, start: boolean, thruVehicles = 100): JudgedCandidate => ({
   label,
@@ -78,5 +78,45 @@ describe('distinctOffsetPlans', () => {
       [0, 50, 0, 51.02],
     ];
     expect(distinctOffsetPlans(plans, 100)).toEqual([0, 2]);
+  });
+});
+
+describe('progression speeds measured from SUMO exit times', () => {
+  // Two links; outbound edges a1 (link 0, one edge), b1 b2 (link 1, two edges); inbound the reverse.
+  const linkEdges = [
+    { outbound: ['a1'], inbound: ['a1r'] },
+    { outbound: ['b1', 'b2'], inbound: ['b2r', 'b1r'] },
+  ];
+
+  it('times each link from leaving the edge before it to leaving its last edge, both directions', () => {
+    // Outbound: approach W, then a1, b1, b2, then the exit edge E.
+    expect(linkTraversalsS(['W', 'a1', 'b1', 'b2', 'E'], [10, 50, 70, 95, 120], linkEdges)).toEqual([40, 45]);
+    // Inbound: E', b2r, b1r, a1r, W'.
+    expect(linkTraversalsS(['Er', 'b2r', 'b1r', 'a1r', 'Wr'], [5, 30, 52, 90, 99], linkEdges)).toEqual([38, 47]);
+  });
+
+  it('leaves out a link the route starts on, drives only in part, or a route without matching exit times', () => {
+    const r = linkTraversalsS(['a1', 'b1', 'X'], [40, 60, 80], linkEdges);
+    expect(Number.isNaN(r[0])).toBe(true); // starts on a1: no entry time
+    expect(Number.isNaN(r[1])).toBe(true); // b1 then X, not b2
+    expect(linkTraversalsS(['W', 'a1'], [10], linkEdges).every(Number.isNaN)).toBe(true);
+  });
+
+  it('takes a low quantile so that vehicles held at the red do not slow the measured platoon', () => {
+    // 70 free vehicles at 50 s, 30 held at the red for 20–40 s more on a 700-m link.
+    const times = [...Array.from({ length: 70 }, (_, i) => 49 + (i % 3)), ...Array.from({ length: 30 }, (_, i) => 70 + i)];
+    const [v] = measuredProgressionSpeedsMps([700], [times]);
+    expect(v).toBeGreaterThan(700 / 51);
+    expect(v).toBeLessThan(700 / 49);
+    // The median (0.5) would be pulled by the held ones only if they were the majority; with 60 % held it is.
+    const mostlyHeld = [...Array.from({ length: 40 }, () => 50), ...Array.from({ length: 60 }, () => 80)];
+    expect(measuredProgressionSpeedsMps([700], [mostlyHeld], { quantile: 0.35 })[0]).toBeCloseTo(14, 6);
+    expect(measuredProgressionSpeedsMps([700], [mostlyHeld], { quantile: 0.5 })[0]).toBeCloseTo(700 / 80, 6);
+  });
+
+  it('says NaN where too few vehicles were timed', () => {
+    const v = measuredProgressionSpeedsMps([500, 500], [Array(25).fill(40), Array(5).fill(40)]);
+    expect(v[0]).toBeCloseTo(12.5, 9);
+    expect(Number.isNaN(v[1])).toBe(true);
   });
 });
