@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseJudged, distinctOffsetPlans, isThroughRoute, linkTraversalsS, measuredProgressionSpeedsMps, type JudgedCandidate } from './judge.ts';
+import { chooseJudged, distinctOffsetPlans, isThroughRoute, linkTraversalsS, measuredProgressionSpeedsMps, poolJudged, raceShortlist, SPEED_FACTORS, type JudgedCandidate } from './judge.ts';
 
 const cand = (label: string, scoreS: number, thruStops: number, thruTimeLossS: number, start: boolean, thruVehicles = 100): JudgedCandidate => ({
   label,
@@ -11,6 +11,58 @@ const cand = (label: string, scoreS: number, thruStops: number, thruTimeLossS: n
   thruTimeLossS,
   thruVehicles,
   start,
+});
+
+describe('the race: the closest candidates judged again on more seeds', () => {
+  it('keeps the best few by every vehicle and by the through traffic, and the guard reference', () => {
+    const judged = [
+      cand('a', 80, 1.2, 76, true), // best all-vehicle score: the reference
+      cand('b', 80.5, 1.1, 75, true), // 2nd by score, best through score (75 + 22 = 97)
+      cand('c', 81, 1.25, 76, true),
+      cand('d', 90, 1.15, 75.5, true), // far behind on score, 2nd by through score (98.5)
+      cand('e', 95, 2.0, 90, true),
+      cand('C=60s', 70, 3.0, 90, false), // best score of all, poor for the arterial
+    ];
+    expect(raceShortlist(judged, 2).map((i) => judged[i].label)).toEqual(['a', 'b', 'd', 'C=60s']);
+    // The reference is kept even when neither list has it.
+    const j2 = [cand('given', 99, 3, 99, true), cand('x', 50, 1, 50, false), cand('y', 51, 1.1, 51, false)];
+    expect(raceShortlist(j2, 1).map((i) => j2[i].label)).toEqual(['given', 'x']);
+    // Candidates without through vehicles do not enter the through list.
+    const j3 = [cand('p', 60, 0, 0, true, 0), cand('q', 70, 1, 60, true)];
+    expect(raceShortlist(j3, 1)).toEqual([0, 1]);
+    expect(() => raceShortlist(judged, 0)).toThrow(/perCriterion/);
+  });
+
+  it('pools two rounds weighted by their runs, through vehicles as a floor', () => {
+    const first = { ...cand('a', 80, 1.2, 76, true, 700), stops: 1.1, timeLossS: 56, vehicles: 1700 };
+    const second = { ...cand('a', 83, 1.5, 79, true, 650), stops: 1.4, timeLossS: 59, vehicles: 1650 };
+    const p = poolJudged(first, 2, second, 4);
+    expect(p.scoreS).toBeCloseTo((80 * 2 + 83 * 4) / 6, 9);
+    expect(p.thruStops).toBeCloseTo((1.2 * 2 + 1.5 * 4) / 6, 9);
+    expect(p.thruTimeLossS).toBeCloseTo(78, 9);
+    expect(p.stops).toBeCloseTo(1.3, 9);
+    expect(p.vehicles).toBeCloseTo(1666.6667, 3);
+    expect(p.thruVehicles).toBe(650);
+    expect(p.label).toBe('a');
+    expect(() => poolJudged(first, 2, { ...second, label: 'b' }, 4)).toThrow(/cannot pool/);
+    expect(() => poolJudged(first, 0, second, 4)).toThrow(/run counts/);
+  });
+
+  it('the race can reverse a first-round choice made on two noisy seeds', () => {
+    // First round: 'lucky' leads by a hair; over four more seeds 'steady' is clearly better.
+    const round1 = [cand('lucky', 79.7, 1.16, 76.7, true), cand('steady', 80.0, 1.18, 76.0, true)];
+    const round2 = [cand('lucky', 83, 1.25, 78, true), cand('steady', 80.5, 1.1, 75.5, true)];
+    expect(round1[chooseJudged(round1, { guard: true }).index].label).toBe('lucky');
+    const pooled = round1.map((j, k) => poolJudged(j, 2, round2[k], 4));
+    expect(pooled[chooseJudged(pooled, { guard: true }).index].label).toBe('steady');
+  });
+
+  it('tries progression speeds over the band 0.9–1.1 in 2.5 % steps', () => {
+    expect(SPEED_FACTORS.length).toBe(9);
+    expect(SPEED_FACTORS[0]).toBe(0.9);
+    expect(SPEED_FACTORS[SPEED_FACTORS.length - 1]).toBe(1.1);
+    for (let i = 1; i < SPEED_FACTORS.length; i++) expect(SPEED_FACTORS[i] - SPEED_FACTORS[i - 1]).toBeCloseTo(0.025, 9);
+  });
 });
 
 describe('chooseJudged (the arterial guard)', () => {

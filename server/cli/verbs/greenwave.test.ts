@@ -111,6 +111,8 @@ describe('cimtwin greenwave', () => {
     await expect(runGreenwave({ sumoNet: NET, route: 'J1', output: out })).rejects.toThrow(/--route needs at least two/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', speedKmh: -5, output: out })).rejects.toThrow(/--speed-kmh must be/);
     await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', speedMode: 'free', output: out })).rejects.toThrow(/--speed-mode must be fixed, uniform or band/);
+    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', sumoRaceRuns: 11, output: out })).rejects.toThrow(/--sumo-race-runs must be an integer 0–10, got '11'/);
+    await expect(runGreenwave({ sumoNet: NET, route: 'J1,J2', sumoRaceRuns: 1.5, output: out })).rejects.toThrow(/--sumo-race-runs must be/);
     await expect(runGreenwave({ sumoNet: join(dir, 'missing.net.xml'), route: 'J1,J2', output: out })).rejects.toThrow(/missing\.net\.xml: no such file/);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(reportPathFor(out))).toBe(false);

@@ -8,7 +8,8 @@
  *   cimtwin greenwave --city city.json --nodes n1,n9 -o offsets.add.xml
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CAC } from 'cac';
@@ -19,7 +20,7 @@ import { solveMaxband } from '../../../sim-core/signal/maxband.ts';
 import { solveNumerical } from '../../../sim-core/signal/numerical.ts';
 import { solveOneWay, solveSplitWave } from '../../../sim-core/signal/oneway.ts';
 import { arterialFromSumo, loadPrograms, parseSumoNet, parseTlLogicFile, retimeProgram, sumoOffsetsAdditional, type SumoCorridor, type SumoCorridorOptions, type SumoNet } from '../../../sim-core/signal/sumo.ts';
-import { chooseJudged, distinctOffsetPlans, isThroughRoute, linkTraversalsS, measuredProgressionSpeedsMps, SPEED_FACTORS, type JudgedCandidate, type JudgedChoice } from '../../../sim-core/signal/judge.ts';
+import { chooseJudged, distinctOffsetPlans, isThroughRoute, linkTraversalsS, measuredProgressionSpeedsMps, poolJudged, raceShortlist, SPEED_FACTORS, type JudgedCandidate, type JudgedChoice } from '../../../sim-core/signal/judge.ts';
 import { optimiseTiming, scaleDesignSpeed, type TimingCandidate } from '../../../sim-core/signal/timing.ts';
 import { rankPlansByTraffic, simulateCorridor, SUMO_LIKE_DRIVER, type TrafficDemand, type TrafficResult } from '../../../sim-core/signal/traffic.ts';
 import { checkInputFile, decodeText, readCityFile } from '../../io/read-input.ts';
@@ -60,7 +61,9 @@ export interface GreenwaveOptions {
   sumoRoutes?: string;
   sumoSeed?: number;
   sumoRuns?: number;
+  sumoRaceRuns?: number;
   sumoEndS?: number;
+  sumoCache?: string;
   sumoTop?: number;
   output?: string;
   quiet?: boolean;
@@ -83,18 +86,43 @@ interface Candidate {
  * for the arterial guard, the same over the through traffic (vehicles whose route, from SUMO's vehroute
  * output, drives every link of the corridor in one direction). SUMO must be installed (`sumo` on the PATH).
  */
-function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seeds: readonly number[], endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate[]> {
+function judgeInSumo(netPath: string, routesPath: string, candidates: Candidate[], seeds: readonly number[], endS: number | undefined, linkEdges: SumoCorridor['linkEdges'], cacheDir?: string): Promise<JudgedCandidate[]> {
   const probe = spawnSync('sumo', ['--version'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new CimError('--sumo needs SUMO (`sumo` on the PATH; see scripts/install-sumo.sh)', { field: '--sumo' });
+  // --sumo-cache: a run's result is kept under the hash of everything it depends on (SUMO's version, the
+  // net, the routes, the candidate's additional file, the seed, the run length, the corridor's edges).
+  const inputsHash = cacheDir ? createHash('sha256').update(probe.stdout.split('\n')[0]).update(readFileSync(netPath)).update(readFileSync(routesPath)).update(JSON.stringify([endS ?? null, linkEdges])).digest('hex') : '';
   return withTempDir(async (dir) => {
     // One SUMO process per core: the runs (candidate × seed) are independent and each is single-threaded.
-    const jobs = candidates.flatMap((c, k) => seeds.map((seed, s) => ({ c, k, seed, name: `c${k}s${s}` })));
+    const jobs = candidates.flatMap((c, k) => seeds.map((seed, s) => ({ c, k, seed, name: `c${k}s${s}`, additional: sumoOffsetsAdditional(c.plan, c.corridor!) })));
+    const cachePath = (j: (typeof jobs)[number]) => join(cacheDir!, `${createHash('sha256').update(inputsHash).update(j.additional).update(String(j.seed)).digest('hex').slice(0, 40)}.json`);
+    const run = async (j: (typeof jobs)[number]): Promise<JudgedCandidate> => {
+      if (!cacheDir) return judgeOne(dir, j.name, netPath, routesPath, j.c, j.additional, j.seed, endS, linkEdges);
+      const path = cachePath(j);
+      if (existsSync(path)) return { ...(JSON.parse(readFileSync(path, 'utf8')) as JudgedCandidate), label: j.c.label, start: j.c.start === true };
+      const r = await judgeOne(dir, j.name, netPath, routesPath, j.c, j.additional, j.seed, endS, linkEdges);
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileAtomic(path, JSON.stringify(r));
+      return r;
+    };
     const out: JudgedCandidate[] = new Array(jobs.length);
     let next = 0;
+    let failed = false;
+    // After the first failed run no worker takes another job; the runs still going end before the
+    // temporary directory is removed (allSettled), and the first error is the one reported.
     const worker = async () => {
-      for (let j = next++; j < jobs.length; j = next++) out[j] = await judgeOne(dir, jobs[j].name, netPath, routesPath, jobs[j].c, jobs[j].seed, endS, linkEdges);
+      for (let j = next++; j < jobs.length && !failed; j = next++) {
+        try {
+          out[j] = await run(jobs[j]);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(availableParallelism(), jobs.length) }, worker));
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(availableParallelism(), jobs.length) }, worker));
+    const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (error) throw error.reason;
     return candidates.map((_, k) => meanJudged(out.slice(k * seeds.length, (k + 1) * seeds.length)));
   });
 }
@@ -116,13 +144,15 @@ async function withTempDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** One judging run of one candidate: SUMO's tripinfo and vehroute outputs read into a {@link JudgedCandidate}. */
-async function judgeOne(dir: string, name: string, netPath: string, routesPath: string, c: Candidate, seed: number, endS: number, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate> {
+async function judgeOne(dir: string, name: string, netPath: string, routesPath: string, c: Candidate, additional: string, seed: number, endS: number | undefined, linkEdges: SumoCorridor['linkEdges']): Promise<JudgedCandidate> {
   const add = join(dir, `${name}.add.xml`);
-  writeFileSync(add, sumoOffsetsAdditional(c.plan, c.corridor!));
+  writeFileSync(add, additional);
   const trip = join(dir, `${name}.trip.xml`);
   const vehroute = join(dir, `${name}.vehroute.xml`);
   const r = await new Promise<{ status: number | null; text: string }>((done, fail) => {
-    const p = spawn('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', '--end', String(endS), '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute, '--vehroute-output.exit-times'], {
+    // Without --end SUMO runs until the last vehicle of the routes has arrived.
+    const end = endS === undefined ? [] : ['--end', String(endS)];
+    const p = spawn('sumo', ['-W', '-n', resolve(netPath), '-r', resolve(routesPath), '-a', add, '--begin', '0', ...end, '--seed', String(seed), '--no-step-log', '--tripinfo-output', trip, '--vehroute-output', vehroute, '--vehroute-output.exit-times'], {
       env: { SUMO_HOME: '/usr/share/sumo', ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -164,7 +194,7 @@ async function judgeOne(dir: string, name: string, netPath: string, routesPath: 
       tstops += Number(wc[1]);
     }
   }
-  if (n === 0) throw new CimError(`SUMO finished no trip in ${endS} s with candidate ${c.label}`, { file: routesPath, field: '--sumo-routes' });
+  if (n === 0) throw new CimError(`SUMO finished no trip${endS === undefined ? '' : ` in ${endS} s`} with candidate ${c.label}`, { file: routesPath, field: '--sumo-routes' });
   return {
     label: c.label,
     scoreS: (loss + 20 * stops) / n,
@@ -179,15 +209,24 @@ async function judgeOne(dir: string, name: string, netPath: string, routesPath: 
   };
 }
 
-/** The report's account of a SUMO-judged choice: the ranking, the guard's reference and whom it excluded. */
-function sumoReportOf(judged: JudgedCandidate[], choice: JudgedChoice, seeds: readonly number[], endS: number): Record<string, unknown> {
+/**
+ * The report's account of a SUMO-judged choice: the ranking, the guard's reference and whom it excluded.
+ * `finalists` are the candidates the choice was made among (after the race: their runs on every seed
+ * pooled), `dropped` those left after the first round (their first-round means).
+ */
+function sumoReportOf(finalists: JudgedCandidate[], dropped: JudgedCandidate[], choice: JudgedChoice, seeds: readonly number[], raceSeeds: readonly number[], endS: number | undefined): Record<string, unknown> {
+  const seedText = (xs: readonly number[]) => (xs.length === 1 ? `seed ${xs[0]}` : `seeds ${xs.join(', ')}`);
+  const strip = ({ linkTraversalsS: _t, ...j }: JudgedCandidate) => j;
   return {
-    judgedBy: `SUMO, ${seeds.length === 1 ? `seed ${seeds[0]}` : `mean of seeds ${seeds.join(', ')}`}, ${endS} s, every vehicle: time loss + 20 s × stops; arterial guard: no candidate with more through stops or through time loss than the starting timing's best offsets-only candidate`,
-    chosen: judged[choice.index].label,
+    judgedBy: `SUMO, ${endS === undefined ? "runs over the routes' whole period" : `${endS}-s runs`}, every candidate on ${seedText(seeds)}${raceSeeds.length ? `, the ${finalists.length} closest again on ${seedText(raceSeeds)} (the choice on the mean of all their runs)` : ' (mean)'}; every vehicle: time loss + 20 s × stops; arterial guard: no candidate with more through stops or through time loss than the starting timing's best offsets-only candidate`,
+    chosen: finalists[choice.index].label,
     guard: choice.guardOff
       ? { applied: false, why: choice.guardOff }
-      : { applied: true, reference: judged[choice.referenceIndex].label, referenceThruStops: judged[choice.referenceIndex].thruStops, referenceThruTimeLossS: judged[choice.referenceIndex].thruTimeLossS, excluded: choice.excluded.map((i) => judged[i].label) },
-    ranking: judged.map(({ linkTraversalsS: _t, ...j }, i) => ({ ...j, excludedByGuard: choice.excluded.includes(i) })).sort((a, b) => a.scoreS - b.scoreS),
+      : { applied: true, reference: finalists[choice.referenceIndex].label, referenceThruStops: finalists[choice.referenceIndex].thruStops, referenceThruTimeLossS: finalists[choice.referenceIndex].thruTimeLossS, excluded: choice.excluded.map((i) => finalists[i].label) },
+    ranking: [
+      ...finalists.map((j, i) => ({ ...strip(j), runs: seeds.length + raceSeeds.length, excludedByGuard: choice.excluded.includes(i) })).sort((a, b) => a.scoreS - b.scoreS),
+      ...dropped.map((j) => ({ ...strip(j), runs: seeds.length, droppedAfterFirstRound: true })).sort((a, b) => a.scoreS - b.scoreS),
+    ],
   };
 }
 
@@ -307,7 +346,13 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
   // --sumo-runs n: each candidate judged on seeds sumoSeed … sumoSeed + n − 1, the results averaged.
   const sumoRuns = optNumber(o.sumoRuns ?? 1, '--sumo-runs', (x) => Number.isInteger(x) && x >= 1 && x <= 10, 'an integer 1–10')!;
   const sumoSeeds = Array.from({ length: sumoRuns }, (_, i) => sumoSeed + i);
-  const sumoEndS = optNumber(o.sumoEndS ?? 1800, '--sumo-end-s', (x) => x >= 300 && x <= 86400, 'a time of 300–86400 s')!;
+  // --sumo-race-runs n: the closest candidates after the first round judged again on n more seeds.
+  const sumoRaceRuns = optNumber(o.sumoRaceRuns ?? 4, '--sumo-race-runs', (x) => Number.isInteger(x) && x >= 0 && x <= 10, 'an integer 0–10')!;
+  const raceSeeds = Array.from({ length: sumoRaceRuns }, (_, i) => sumoSeed + sumoRuns + i);
+  // Judging runs last until the routes' last vehicle has arrived unless --sumo-end-s cuts them short: a
+  // plan judged on the first half hour of an hour's demand is judged on the lighter, filling network.
+  const sumoEndS = optNumber(o.sumoEndS, '--sumo-end-s', (x) => x >= 300 && x <= 86400, 'a time of 300–86400 s');
+  const sumoCache = o.sumoCache === undefined ? undefined : resolve(String(o.sumoCache));
   const sumoTop = optNumber(o.sumoTop ?? 3, '--sumo-top', (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer 1–20')!;
   // The offsets-only candidates at the arterial's own timing.
   // With --sumo there are more of them (SUMO is the judge): the split waves too, and MAXBAND and both split
@@ -342,6 +387,25 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     const plans = raw.map((p) => assemblePlan(a, p.method, planOffsets(p), { speeds: p.progressionSpeedsMps, details: { ...p.details, measuredSpeedsMps: v.map((x) => Math.round(x * 1000) / 1000) } }));
     const all = [...existing, ...plans];
     return distinctOffsetPlans(all.map(planOffsets), a.cycleS).filter((i) => i >= existing.length).map((i) => all[i]);
+  };
+  // With --sumo: every candidate judged on the first seeds; then the offsets-only candidates again at the
+  // progression speeds measured in those runs; then the race (the closest judged on more seeds); then the
+  // choice (arterial guard, ties to the through traffic) among the finalists.
+  const judgeAndChoose = async (cands: Candidate[], startPlans: readonly GreenWavePlan[], label: (p: GreenWavePlan) => string): Promise<{ chosen: Candidate; report: Record<string, unknown> }> => {
+    const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeeds, sumoEndS, corridor!.linkEdges, sumoCache);
+    const extra: Candidate[] = (await measuredCandidates(arterial, judged.filter((_, i) => cands[i].start), startPlans)).map((p) => ({ label: label(p), plan: p, arterial, corridor, start: true }));
+    cands.push(...extra);
+    judged.push(...(await judgeInSumo(o.sumoNet!, o.sumoRoutes!, extra, sumoSeeds, sumoEndS, corridor!.linkEdges, sumoCache)));
+    let finalIdx = judged.map((_, i) => i);
+    let finalists = judged;
+    if (raceSeeds.length) {
+      finalIdx = raceShortlist(judged);
+      const again = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, finalIdx.map((i) => cands[i]), raceSeeds, sumoEndS, corridor!.linkEdges, sumoCache);
+      finalists = finalIdx.map((i, k) => poolJudged(judged[i], sumoSeeds.length, again[k], raceSeeds.length));
+    }
+    const choice = chooseJudged(finalists, { guard: true });
+    const dropped = judged.filter((_, i) => !finalIdx.includes(i));
+    return { chosen: cands[finalIdx[choice.index]], report: sumoReportOf(finalists, dropped, choice, sumoSeeds, raceSeeds, sumoEndS) };
   };
   if (o.optimiseTiming) {
     let lo = 50, hi = 120;
@@ -391,14 +455,11 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
       chosen = { label: 'start', plan: search.plan, arterial, corridor };
     }
     if (o.sumo) {
-      const cands: Candidate[] = [...startPlans.map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor, start: true })), ...retimed];
-      const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeeds, sumoEndS, corridor!.linkEdges);
-      const extra: Candidate[] = (await measuredCandidates(arterial, judged.slice(0, startPlans.length), startPlans)).map((p) => ({ label: `C=${arterial.cycleS}s (given) ${labelOf(p)}`, plan: p, arterial, corridor, start: true }));
-      cands.push(...extra);
-      judged.push(...(await judgeInSumo(o.sumoNet!, o.sumoRoutes!, extra, sumoSeeds, sumoEndS, corridor!.linkEdges)));
-      const choice = chooseJudged(judged, { guard: true });
-      chosen = cands[choice.index];
-      sumoReport = sumoReportOf(judged, choice, sumoSeeds, sumoEndS);
+      const given = (p: GreenWavePlan) => `C=${arterial.cycleS}s (given) ${labelOf(p)}`;
+      const cands: Candidate[] = [...startPlans.map((p) => ({ label: given(p), plan: p, arterial, corridor, start: true })), ...retimed];
+      const r = await judgeAndChoose(cands, startPlans, given);
+      chosen = r.chosen;
+      sumoReport = r.report;
     }
     arterial = chosen.arterial;
     written = chosen.corridor;
@@ -412,14 +473,9 @@ export async function runGreenwave(o: GreenwaveOptions): Promise<{ additionalPat
     plan.details = { ...plan.details, timing: timingReport.chosen };
   } else if (o.sumo) {
     const starts = await offsetCandidates(arterial);
-    const cands: Candidate[] = starts.map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
-    const judged = await judgeInSumo(o.sumoNet!, o.sumoRoutes!, cands, sumoSeeds, sumoEndS, corridor!.linkEdges);
-    const extra: Candidate[] = (await measuredCandidates(arterial, judged, starts)).map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true }));
-    cands.push(...extra);
-    judged.push(...(await judgeInSumo(o.sumoNet!, o.sumoRoutes!, extra, sumoSeeds, sumoEndS, corridor!.linkEdges)));
-    const choice = chooseJudged(judged, { guard: true });
-    plan = cands[choice.index].plan;
-    sumoReport = sumoReportOf(judged, choice, sumoSeeds, sumoEndS);
+    const r = await judgeAndChoose(starts.map((p) => ({ label: labelOf(p), plan: p, arterial, corridor, start: true })), starts, labelOf);
+    plan = r.chosen.plan;
+    sumoReport = r.report;
   } else {
     plan = await solve(method);
   }
@@ -511,7 +567,9 @@ export function register(cli: CAC, ctx: CliContext): void {
     .option('--sumo-routes <routes.rou.xml>', 'SUMO routes with the demand, for --sumo')
     .option('--sumo-seed <n>', 'SUMO seed of the judging runs (default 101)')
     .option('--sumo-runs <n>', 'judging runs per candidate, on seeds --sumo-seed, +1, …, averaged (default 1)')
-    .option('--sumo-end-s <s>', 'length of a judging run, s (default 1800)')
+    .option('--sumo-race-runs <n>', 'the closest candidates after the first round (the 4 best for every vehicle, the 4 best for the through traffic) judged on n more seeds, the choice on all their runs; 0: no second round (default 4)')
+    .option('--sumo-end-s <s>', "length of a judging run, s (default: until the routes' last vehicle has arrived)")
+    .option('--sumo-cache <dir>', 'keep each judging run\'s result in this directory, under the hash of its inputs (SUMO version, net, routes, plan, seed, run length), and reuse it')
     .option('--sumo-top <n>', 'how many of the traffic model\'s best timings SUMO judges with --optimise-timing (default 3)')
     .option('-o, --output <offsets.add.xml>', 'the SUMO additional file to write; the report goes beside it (*.report.json)')
     .option('--quiet', 'print nothing')
