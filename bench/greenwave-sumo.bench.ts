@@ -39,7 +39,7 @@ import { solveMaxband } from '../sim-core/signal/maxband.ts';
 import { arterialFromSumo, CHANGED_PROGRAM_SUFFIX, parseOffsetsAdditional, parseSumoNet } from '../sim-core/signal/sumo.ts';
 import { simulateCorridor } from '../sim-core/signal/traffic.ts';
 import { mulberry32 } from '../sim-core/random.ts';
-import { corridorFiles, type CorridorSpec } from './greenwave/corridor.ts';
+import { corridorFiles, type Arrivals, type CorridorSpec } from './greenwave/corridor.ts';
 import { duarouter, netconvert, netconvertPrograms, sumo, sumoVersion, tlsCoordinator, writeOffsets, type SumoRunStats } from './greenwave/sumo-run.ts';
 
 const SEEDS = (process.env.GW_SEEDS ?? '1,2,3,4,5,6').split(',').map(Number);
@@ -47,7 +47,17 @@ const SEEDS = (process.env.GW_SEEDS ?? '1,2,3,4,5,6').split(',').map(Number);
 const JUDGE_SEED = 101;
 /** Judging runs per candidate (`--sumo-runs`): seeds JUDGE_SEED, JUDGE_SEED + 1, … averaged. */
 const JUDGE_RUNS = Number(process.env.GW_JUDGE_RUNS ?? 2);
-if (SEEDS.some((s) => s >= JUDGE_SEED && s < JUDGE_SEED + JUDGE_RUNS)) throw new Error(`GW_SEEDS must not include a judging seed (${JUDGE_SEED}–${JUDGE_SEED + JUDGE_RUNS - 1})`);
+/** Second-round judging runs of the closest candidates (`--sumo-race-runs`): the seeds after JUDGE_RUNS'. */
+const RACE_RUNS = Number(process.env.GW_RACE_RUNS ?? 4);
+const LAST_JUDGE_SEED = JUDGE_SEED + JUDGE_RUNS + RACE_RUNS - 1;
+if (SEEDS.some((s) => s >= JUDGE_SEED && s <= LAST_JUDGE_SEED)) throw new Error(`GW_SEEDS must not include a judging seed (${JUDGE_SEED}–${LAST_JUDGE_SEED})`);
+/**
+ * Arrivals (GW_ARRIVALS): 'poisson' (default since session 4: random departures, drawn anew by every
+ * SUMO seed; SUMO routes the flows itself) or 'uniform' (the peer's evenly spaced `vehsPerHour`
+ * flows, expanded once by duarouter; sessions 1–3). tlsCoordinator.py reads duarouter's routes either way.
+ */
+const ARRIVALS = (process.env.GW_ARRIVALS ?? 'poisson') as Arrivals;
+if (ARRIVALS !== 'poisson' && ARRIVALS !== 'uniform') throw new Error(`GW_ARRIVALS must be poisson or uniform, got '${String(ARRIVALS)}'`);
 const DEMANDS = (process.env.GW_DEMANDS ?? '300,600,900').split(',').map(Number);
 const ONLY = process.env.GW_CORRIDORS?.split(',');
 
@@ -98,7 +108,7 @@ const MERGE = process.env.GW_MERGE?.split(',');
 if (!MERGE) {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  console.log(`${version}; ${cpus()[0]?.model} × ${cpus().length}; SUMO seeds ${SEEDS.join(',')}; judging seed ${JUDGE_SEED}; variants ${VARIANTS.join(', ')}; work files in ${root}`);
+  console.log(`${version}; ${cpus()[0]?.model} × ${cpus().length}; SUMO seeds ${SEEDS.join(',')}; judging seeds ${JUDGE_SEED}–${JUDGE_SEED + JUDGE_RUNS - 1}, race ${JUDGE_SEED + JUDGE_RUNS}–${LAST_JUDGE_SEED}; ${ARRIVALS} arrivals; variants ${VARIANTS.join(', ')}; work files in ${root}`);
 }
 
 interface Row {
@@ -141,13 +151,16 @@ for (const c of MERGE ? [] : CORRIDORS) {
     return corridor.arterial.signals.map((s) => byId.get(s.id)?.offsetS ?? 0);
   };
   for (const q of DEMANDS) {
-    const files = corridorFiles({ ...c, ...SIDE, throughVehPerH: q });
+    const files = corridorFiles({ ...c, ...SIDE, throughVehPerH: q }, 3600, ARRIVALS);
     writeFileSync(join(dir, `flows${q}.rou.xml`), files.flows);
     duarouter(dir, `flows${q}.rou.xml`, `routes${q}.rou.xml`, 42);
+    // What SUMO runs (measuring and judging): the flows themselves with Poisson arrivals (departures drawn
+    // by each seed), duarouter's fixed vehicles with evenly spaced ones.
+    const demandFile = ARRIVALS === 'poisson' ? `flows${q}.rou.xml` : `routes${q}.rou.xml`;
     tlsCoordinator(dir, `routes${q}.rou.xml`, 'coord.add.xml');
     // Ours, judged in SUMO with its own seed (JUDGE_SEED, never one of the measuring SEEDS) on the same routes
     // (the demand is known to us as the routes are to tlsCoordinator): offsets only, and retimed.
-    const demandArgs = ['--demand-veh-h', String(q / 2), '--turn-in-veh-h', String(SIDE.turnInVehPerH / 2), '--sumo', '--sumo-routes', join(dir, `routes${q}.rou.xml`), '--sumo-seed', String(JUDGE_SEED), '--sumo-runs', String(JUDGE_RUNS)];
+    const demandArgs = ['--demand-veh-h', String(q / 2), '--turn-in-veh-h', String(SIDE.turnInVehPerH / 2), '--sumo', '--sumo-routes', join(dir, demandFile), '--sumo-seed', String(JUDGE_SEED), '--sumo-runs', String(JUDGE_RUNS), '--sumo-race-runs', String(RACE_RUNS), '--sumo-cache', join(dir, 'judge-cache')];
     if (VARIANTS.includes('best')) ours.best = cimtwin(join(dir, `best${q}.add.xml`), '--method', 'best', ...demandArgs);
     // The common cycle chosen too (MAXBAND's cycle variable, Little et al. 1981), the net's green ratios kept.
     let cycledCycleS = c.cycleS;
@@ -169,7 +182,7 @@ for (const c of MERGE ? [] : CORRIDORS) {
     for (const v of VARIANTS) {
       const add = v === 'zero' ? [] : [v === 'tlsCoord' ? 'coord.add.xml' : v === 'tlsRetimed' ? 'coordR.add.xml' : v === 'random' ? 'random.add.xml' : ours[v]!];
       const netFile = v === 'tlsRetimed' ? `retimed${q}.net.xml` : 'corridor.net.xml';
-      const rs = SEEDS.map((s) => sumo(dir, `routes${q}.rou.xml`, add, s, `${v}${q}`, netFile));
+      const rs = SEEDS.map((s) => sumo(dir, demandFile, add, s, `${v}${q}`, netFile));
       // Our traffic model on the same plan: one lane per direction (half the through demand), the turn-ins.
       const retimedPlan = v === 'retimed' || v === 'tlsRetimed' || v === 'cycled';
       const idm = WITH_IDM && !retimedPlan ? simulateCorridor(corridor.arterial, offsetsOf(v), { outboundVehPerH: q / 2, inboundVehPerH: q / 2, turnInVehPerH: SIDE.turnInVehPerH / 2, arrivals: 'uniform' }) : null;
@@ -229,7 +242,21 @@ const spread = (r: Row, f: (x: { stops: number; timeLossS: number }) => number) 
 lines.push('| corridor | signals | demand veh/h/dir | ' + VARIANTS.map((v) => `${v} stops / loss s`).join(' | ') + ' | ' + OURS.map((v) => `${v} ÷ tlsCoord (stops, loss)`).join(' | ') + ' | cycle s: given, cycled, retimed | all-vehicle loss s: ' + VARIANTS.join(', ') + ' |');
 lines.push('|' + ' --- |'.repeat(3 + VARIANTS.length + OURS.length + 2));
 const noWorse: Record<string, number> = {}, better: Record<string, number> = {}, noWorseAll: Record<string, number> = {};
-for (const v of OURS) (noWorse[v] = 0), (better[v] = 0), (noWorseAll[v] = 0);
+const sigWorse: Record<string, string[]> = {};
+for (const v of OURS) (noWorse[v] = 0), (better[v] = 0), (noWorseAll[v] = 0), (sigWorse[v] = []);
+/**
+ * Paired over the measuring seeds (every plan sees the same seeds): is `a` worse than `b` by more than 2 %
+ * of b's mean and by more than two standard errors of the mean paired difference? The ±2 % band alone
+ * calls a plan worse on a difference smaller than the seed noise (PEER-50: ±8 % between seeds).
+ */
+const significantlyWorse = (a: Row, b: Row, f: (x: { stops: number; timeLossS: number }) => number): boolean => {
+  const d = a.sumo.perSeed.map((x, i) => f(x) - f(b.sumo.perSeed[i]));
+  const n = d.length;
+  const m = d.reduce((s, x) => s + x, 0) / n;
+  const sd = n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1)) : 0;
+  const bMean = b.sumo.perSeed.reduce((s, x) => s + f(x), 0) / n;
+  return m > 0.02 * bMean && m > (2 * sd) / Math.sqrt(n);
+};
 const ratios: Record<string, [number, number][]> = {};
 for (const g of groups) {
   const rs = groupRows(g);
@@ -243,6 +270,8 @@ for (const g of groups) {
     if (st <= 1.02 && lo <= 1.02) noWorse[v]++;
     if (st <= 0.9 && lo <= 0.9) better[v]++;
     if (by(v).sumo.allTimeLossS <= 1.02 * by('tlsCoord').sumo.allTimeLossS) noWorseAll[v]++;
+    const worseIn = (['stops', 'timeLossS'] as const).filter((k) => significantlyWorse(by(v), by('tlsCoord'), (x) => x[k]));
+    if (worseIn.length) sigWorse[v].push(`${name} ${q} (${worseIn.map((k) => (k === 'stops' ? 'stops' : 'time loss')).join(', ')})`);
   }
   const cell = (v: Variant) => `${by(v).sumo.stops.toFixed(2)}±${spread(by(v), (x) => x.stops).toFixed(2)} / ${by(v).sumo.timeLossS.toFixed(0)}±${spread(by(v), (x) => x.timeLossS).toFixed(0)}`;
   const retimedC = rs.find((r) => r.variant === 'retimed')?.cycleS;
@@ -254,6 +283,7 @@ console.log(lines.join('\n'));
 for (const v of OURS) {
   const gm = (k: 0 | 1) => Math.exp(ratios[v].reduce((a, r) => a + Math.log(r[k]), 0) / ratios[v].length);
   console.log(`${v}: no worse than tlsCoordinator (≤ +2% in both stops and time loss) on ${noWorse[v]}/${groups.length}, clearly better (≥ 10% lower in both) on ${better[v]}/${groups.length}; geometric mean ratio stops ${gm(0).toFixed(2)}, time loss ${gm(1).toFixed(2)}; all-vehicle time loss no worse (≤ +2%) on ${noWorseAll[v]}/${groups.length}`);
+  console.log(`${v}: significantly worse than tlsCoordinator (paired over the ${SEEDS.length} seeds: > 2 % and > 2 standard errors, in stops or time loss) on ${sigWorse[v].length}/${groups.length}${sigWorse[v].length ? `: ${sigWorse[v].join('; ')}` : ''}`);
 }
 // Mean over every corridor and demand, per variant.
 const avg = (v: Variant, f: (r: Row) => number) => rows.filter((r) => r.variant === v).reduce((a, r) => a + f(r), 0) / groups.length;

@@ -4,8 +4,18 @@
  * direction, side streets N/S of every junction (1 lane per direction, 40 km/h, 200 m), 300 m
  * approach legs at both ends. Through vehicles have ids starting with 'thruE' / 'thruW'.
  *
- * Writes plain XML for netconvert (nodes, edges) and flows for duarouter.
+ * Writes plain XML for netconvert (nodes, edges) and the flows, which SUMO routes itself or duarouter
+ * expands into vehicles (for tlsCoordinator.py).
+ *
+ * Arrivals: 'poisson' (default) draws each flow's departures at random, exponential gaps at the
+ * flow's rate (SUMO `period="exp(rate)"`), anew for every SUMO seed; 'uniform' spaces them evenly
+ * (`vehsPerHour`, the peer's gen_net.py), the same departures in every seed. Evenly spaced arrivals
+ * make a plan's result depend on its absolute phase: on U700-60 at 900 veh/h shifting
+ * tlsCoordinator's offsets all by one common amount (10–51 s; the same plan) moved its through stops
+ * from 1.07 to 1.09–1.13 over six seeds, more than the bench's 2 % "no worse" band.
  */
+export type Arrivals = 'poisson' | 'uniform';
+
 export interface CorridorSpec {
   name: string;
   /** Spacing between consecutive junctions, m. */
@@ -37,7 +47,7 @@ export interface CorridorFiles {
   xM: number[];
 }
 
-export function corridorFiles(spec: CorridorSpec, durationS = 3600): CorridorFiles {
+export function corridorFiles(spec: CorridorSpec, durationS = 3600, arrivals: Arrivals = 'poisson'): CorridorFiles {
   const xs = [300];
   for (const s of spec.spacingM) xs.push(xs[xs.length - 1] + s);
   const xe = xs[xs.length - 1] + 300;
@@ -67,7 +77,7 @@ export function corridorFiles(spec: CorridorSpec, durationS = 3600): CorridorFil
   const right = spec.turnOffSide === 'right';
   const firstIn = 'W_J1', lastOut = `J${n}_E`, eastIn = `E_J${n}`, westOut = 'J1_W';
   const flow = (id: string, vph: number, from: string, to: string, lane = 'best') =>
-    vph > 0 ? [`  <flow id="${id}" type="car" begin="0" end="${durationS}" vehsPerHour="${vph}" from="${from}" to="${to}" departLane="${lane}" departSpeed="max"/>`] : [];
+    vph > 0 ? [`  <flow id="${id}" type="car" begin="0" end="${durationS}" ${arrivals === 'poisson' ? `period="exp(${(vph / 3600).toFixed(6)})"` : `vehsPerHour="${vph}"`} from="${from}" to="${to}" departLane="${lane}" departSpeed="max"/>`] : [];
   const rou = [
     '<routes>',
     `  <vType id="car" accel="2.6" decel="4.5" sigma="0.5" length="5" maxSpeed="${((spec.speedKmh / 3.6) * 1.2).toFixed(2)}"/>`,
