@@ -91,7 +91,7 @@ export const DEFAULT_RACE_PER_CRITERION = 4;
 /**
  * The candidates worth judging again on more seeds (a two-round race): the `perCriterion` best by
  * every vehicle's score, the `perCriterion` best by the through traffic's score, and the guard's
- * reference (the best-scored `start` candidate). One 1,800-s run moves a plan's through stops by
+ * reference (the best-scored `start` candidate). One judging run moves a plan's through stops by
  * 5–10 % from seed to seed, as much as separates the good candidates, so a choice made on the first
  * two seeds is partly the seeds' choice; the rest of the field is far enough behind to be dropped.
  * Indices into `judged`, ascending.
@@ -145,7 +145,7 @@ export function isThroughRoute(routeEdges: readonly string[], linkEdges: readonl
  * the speed band 0.9–1.1 in steps of 2.5 %. On a 700-m link at 13.3 m/s one step moves the offset by
  * about 1.3 s, and that matters: on U700-60 at 900 veh/h tlsCoordinator's split wave (51.4 s per link)
  * makes 1.07 through stops per vehicle over six seeds, the same wave at 52.5 s (×1.0) 1.14 and at 50 s
- * (×1.05) 1.10. (A 2.5 % grid was tried in session 2 with one judging seed and won nothing: the seed
+ * (×1.05) 1.10 (evenly spaced arrivals, session 4's first measurements). (A 2.5 % grid was tried in session 2 with one judging seed and won nothing: the seed
  * noise hid the differences; {@link raceShortlist} judges the close ones again on more seeds.)
  */
 export const SPEED_FACTORS = [0.9, 0.925, 0.95, 0.975, 1, 1.025, 1.05, 1.075, 1.1] as const;
